@@ -1,0 +1,12 @@
+// The ledger: double-entry transfers between accounts, the one way money moves in Playpass.
+export { postTransfer, type TransferInput, type PostedTransfer } from "./transfers";
+export {
+  councilAccountId,
+  programmeBudgetAccountId,
+  providerPayableAccountId,
+  createWalletAccount,
+  createHoldAccount,
+  balanceOf,
+  walletBalances,
+} from "./accounts";
+export { verifyLedger, type LedgerReport } from "./invariants";

@@ -1,0 +1,39 @@
+// Messages to people (SMS or email). Written to the Message table inside the caller's transaction,
+// so a message is never lost between a commit and a send; the sender delivers them.
+import type { DbTx } from "~/lib/db.server";
+import type { MessageChannel } from "~/generated/prisma/enums";
+
+export type Contact = { email?: string | null; phone?: string | null };
+
+export type OutgoingMessage = {
+  template: string;
+  subject: string;
+  body: string;
+  /** Blank the body once sent: for messages that carry codes. */
+  sensitive?: boolean;
+};
+
+/** Email when we have it, otherwise SMS; null when the person gave neither. */
+export function preferredChannel(contact: Contact): { channel: MessageChannel; recipient: string } | null {
+  if (contact.email) return { channel: "EMAIL", recipient: contact.email };
+  if (contact.phone) return { channel: "SMS", recipient: contact.phone };
+  return null;
+}
+
+/** Queues a message in the outbox table; returns its id, or null when there is no way to reach the person. */
+export async function queueMessage(tx: DbTx, contact: Contact, message: OutgoingMessage): Promise<string | null> {
+  const route = preferredChannel(contact);
+  if (!route) return null;
+  const row = await tx.message.create({
+    data: {
+      channel: route.channel,
+      recipient: route.recipient,
+      template: message.template,
+      subject: message.subject,
+      body: message.body,
+      redactAfterSend: message.sensitive ?? false,
+    },
+    select: { id: true },
+  });
+  return row.id;
+}

@@ -1,0 +1,2 @@
+// Settlement: paying providers what their redemptions earned.
+export { makeRedemptionsPayable, createPayoutRun, markPayoutPaid } from "./payouts";

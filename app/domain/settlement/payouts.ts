@@ -1,0 +1,97 @@
+// Payout runs in the ledger: redemptions become payable after the dispute window, are grouped
+// per provider into payouts, and each payout is paid once. (Stripe and bank files sit on top of this.)
+import type { Db } from "~/lib/db.server";
+import { councilAccountId, postTransfer, providerPayableAccountId } from "../ledger";
+import { DomainError } from "../errors";
+
+/** Redemptions whose dispute window has passed become payable. */
+export async function makeRedemptionsPayable(db: Db, input: { councilId: string; now?: Date }) {
+  const result = await db.redemption.updateMany({
+    where: { councilId: input.councilId, status: "PENDING", payableAt: { lte: input.now ?? new Date() } },
+    data: { status: "PAYABLE" },
+  });
+  return result.count;
+}
+
+/**
+ * Opens a payout run: takes every payable redemption of the council, one payout per provider,
+ * and moves each payout's money from the provider's payable balance to payouts in flight.
+ * Runs over the programme's approval threshold wait for a finance officer.
+ */
+export async function createPayoutRun(db: Db, input: { councilId: string; approvalThresholdPence?: number }) {
+  return db.$transaction(async (tx) => {
+    // One run at a time per council: the lock makes a second concurrent run wait, then find nothing left.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('payout-run'), hashtext(${input.councilId}))`;
+    const payable = await tx.redemption.groupBy({
+      by: ["providerId"],
+      where: { councilId: input.councilId, status: "PAYABLE", payoutId: null, amountPence: { gt: 0 } },
+      _sum: { amountPence: true },
+    });
+    if (payable.length === 0) return null;
+
+    const total = payable.reduce((sum, p) => sum + (p._sum.amountPence ?? 0), 0);
+    const needsApproval = input.approvalThresholdPence !== undefined && total > input.approvalThresholdPence;
+    const run = await tx.payoutRun.create({
+      data: { councilId: input.councilId, status: needsApproval ? "AWAITING_APPROVAL" : "APPROVED", totalPence: BigInt(total) },
+    });
+    const inFlight = await councilAccountId(tx, input.councilId, "PAYOUT_IN_FLIGHT");
+    for (const { providerId } of payable) {
+      const provider = await tx.provider.findUniqueOrThrow({ where: { id: providerId }, select: { stripeAccountId: true, stripePayoutsEnabled: true } });
+      const payout = await tx.payout.create({
+        data: {
+          runId: run.id,
+          councilId: input.councilId,
+          providerId,
+          amountPence: 0,
+          method: provider.stripeAccountId && provider.stripePayoutsEnabled ? "STRIPE_TRANSFER" : "BANK_FILE",
+          idempotencyKey: `payout:${run.id}:${providerId}`,
+        },
+      });
+      // Claim exactly the rows this payout pays; a redemption with a payoutId can never be taken again.
+      const claimed = await tx.redemption.updateMany({
+        where: { councilId: input.councilId, providerId, status: "PAYABLE", payoutId: null, amountPence: { gt: 0 } },
+        data: { status: "IN_PAYOUT", payoutId: payout.id },
+      });
+      const sum = await tx.redemption.aggregate({ where: { payoutId: payout.id }, _sum: { amountPence: true } });
+      const amountPence = sum._sum.amountPence ?? 0;
+      if (claimed.count === 0 || amountPence === 0) throw new Error(`payout ${payout.id} claimed nothing`);
+      await tx.payout.update({ where: { id: payout.id }, data: { amountPence, idempotencyKey: `payout:${payout.id}` } });
+      await postTransfer(tx, {
+        councilId: input.councilId,
+        kind: "PAYOUT_START",
+        debitAccountId: await providerPayableAccountId(tx, input.councilId, providerId),
+        creditAccountId: inFlight,
+        amountPence,
+        idempotencyKey: `payout-start:${payout.id}`,
+        payoutId: payout.id,
+      });
+    }
+    return tx.payoutRun.findUniqueOrThrow({ where: { id: run.id }, include: { payouts: true } });
+  });
+}
+
+/** Records that a payout reached the provider. Recording it twice changes nothing. */
+export async function markPayoutPaid(db: Db, input: { payoutId: string; stripeTransferId?: string; now?: Date }) {
+  return db.$transaction(async (tx) => {
+    const payout = await tx.payout.findUnique({ where: { id: input.payoutId } });
+    if (!payout) throw new DomainError("NOT_FOUND", "That payout does not exist.");
+    const claimed = await tx.payout.updateMany({
+      where: { id: payout.id, status: { in: ["PENDING", "PROCESSING", "PARKED"] } },
+      data: { status: "PAID", paidAt: input.now ?? new Date(), stripeTransferId: input.stripeTransferId ?? null },
+    });
+    if (claimed.count === 0) return { changed: false };
+    await postTransfer(tx, {
+      councilId: payout.councilId,
+      kind: "PAYOUT_COMPLETE",
+      debitAccountId: await councilAccountId(tx, payout.councilId, "PAYOUT_IN_FLIGHT"),
+      creditAccountId: await councilAccountId(tx, payout.councilId, "PAID_OUT"),
+      amountPence: payout.amountPence,
+      idempotencyKey: `payout-complete:${payout.id}`,
+      payoutId: payout.id,
+    });
+    await tx.redemption.updateMany({ where: { payoutId: payout.id }, data: { status: "PAID" } });
+    const open = await tx.payout.count({ where: { runId: payout.runId, status: { not: "PAID" } } });
+    if (open === 0) await tx.payoutRun.update({ where: { id: payout.runId }, data: { status: "COMPLETED", completedAt: input.now ?? new Date() } });
+    return { changed: true };
+  });
+}

@@ -1,0 +1,98 @@
+// Access control in one place: who is signed in, and what they may reach. Every loader and action
+// goes through these helpers, and scopes its queries by the ids they return, never by URL ids alone.
+import { data, redirect } from "@remix-run/node";
+import type { Role } from "~/generated/prisma/enums";
+import { getDb } from "./db.server";
+import { getSessionUserId } from "./session.server";
+
+export type Membership = { role: Role; councilId: string | null; providerId: string | null; youngPersonId: string | null };
+export type Actor = { userId: string; displayName: string; isPlatformAdmin: boolean; memberships: Membership[] };
+
+export async function getActor(request: Request): Promise<Actor | null> {
+  const userId = await getSessionUserId(request);
+  if (!userId) return null;
+  const user = await getDb().user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      displayName: true,
+      isPlatformAdmin: true,
+      memberships: { select: { role: true, councilId: true, providerId: true, youngPersonId: true } },
+    },
+  });
+  if (!user) return null;
+  return { userId: user.id, displayName: user.displayName, isPlatformAdmin: user.isPlatformAdmin, memberships: user.memberships };
+}
+
+/** Signed in, or off to the sign-in page and back here afterwards. */
+export async function requireActor(request: Request): Promise<Actor> {
+  const actor = await getActor(request);
+  if (!actor) {
+    const url = new URL(request.url);
+    throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+  }
+  return actor;
+}
+
+function forbidden(message: string): never {
+  throw data({ message }, { status: 403 });
+}
+
+export async function requireYoungPerson(request: Request) {
+  const actor = await requireActor(request);
+  const membership = actor.memberships.find((m) => m.role === "YOUNG_PERSON");
+  if (!membership?.youngPersonId) forbidden("This page is for young people with a Playpass.");
+  const youngPerson = await getDb().youngPerson.findUniqueOrThrow({
+    where: { id: membership.youngPersonId },
+    select: { id: true, councilId: true, firstName: true, status: true },
+  });
+  return { actor, youngPerson };
+}
+
+const PROVIDER_ROLES: Role[] = ["PROVIDER_MANAGER", "DOOR_STAFF"];
+
+/** Provider staff with one of the roles; door staff can only redeem, so pages pass ["PROVIDER_MANAGER"] where needed. */
+export async function requireProviderStaff(request: Request, roles: Role[] = PROVIDER_ROLES) {
+  const actor = await requireActor(request);
+  const membership = actor.memberships.find((m) => roles.includes(m.role) && m.providerId);
+  if (!membership?.providerId) {
+    const isStaff = actor.memberships.some((m) => PROVIDER_ROLES.includes(m.role));
+    forbidden(isStaff ? "Your role at this provider cannot do this. Ask your manager." : "This page is for provider staff.");
+  }
+  return { actor, providerId: membership.providerId, role: membership.role };
+}
+
+const OFFICER_ROLES: Role[] = ["OFFICER", "FINANCE_OFFICER"];
+
+export async function requireOfficer(request: Request, roles: Role[] = OFFICER_ROLES) {
+  const actor = await requireActor(request);
+  const membership = actor.memberships.find((m) => roles.includes(m.role) && m.councilId);
+  if (!membership?.councilId) {
+    const isOfficer = actor.memberships.some((m) => OFFICER_ROLES.includes(m.role));
+    forbidden(isOfficer ? "Your council role cannot do this." : "This page is for council officers.");
+  }
+  return { actor, councilId: membership.councilId, role: membership.role };
+}
+
+export async function requirePlatformAdmin(request: Request) {
+  const actor = await requireActor(request);
+  if (!actor.isPlatformAdmin) forbidden("This page is for Playpass platform administrators.");
+  return actor;
+}
+
+/** Where a person lands after signing in. */
+export function homePathFor(actor: Actor): string {
+  const roles = new Set(actor.memberships.map((m) => m.role));
+  if (roles.has("YOUNG_PERSON")) return "/young";
+  if (roles.has("GUARDIAN")) return "/guardian";
+  if (roles.has("PROVIDER_MANAGER") || roles.has("DOOR_STAFF")) return "/provider";
+  if (roles.has("OFFICER") || roles.has("FINANCE_OFFICER")) return "/council";
+  if (actor.isPlatformAdmin) return "/admin";
+  return "/";
+}
+
+/** Only same-site paths are followed after sign-in. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

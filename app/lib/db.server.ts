@@ -1,0 +1,39 @@
+// One Prisma client per process, on PostgreSQL through the pg driver adapter, with a slow-query log.
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "~/generated/prisma/client";
+import { getEnv } from "./env.server";
+import { logger } from "./logger.server";
+
+const SLOW_QUERY_MS = 200;
+
+export function createPrismaClient(databaseUrl = getEnv().DATABASE_URL, poolSize = getEnv().DATABASE_POOL_SIZE) {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
+  const client = new PrismaClient({
+    adapter,
+    log: [{ emit: "event", level: "query" }],
+    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+  });
+  client.$on("query", (event) => {
+    if (event.duration >= SLOW_QUERY_MS) {
+      logger.warn({ durationMs: event.duration, query: event.query.slice(0, 500) }, "slow query");
+    }
+  });
+  return client;
+}
+
+export type Db = ReturnType<typeof createPrismaClient>;
+/** A client or an interactive transaction: what domain functions take. */
+export type DbTx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+const globalForPrisma = globalThis as unknown as { playpassPrisma?: Db };
+
+/** The process's client; kept on globalThis so dev-server reloads reuse one pool. */
+export function getDb(): Db {
+  globalForPrisma.playpassPrisma ??= createPrismaClient();
+  return globalForPrisma.playpassPrisma;
+}
+
+/** Replaces the process's client (tests point it at their own database). */
+export function setDb(client: Db) {
+  globalForPrisma.playpassPrisma = client;
+}

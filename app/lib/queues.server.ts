@@ -1,0 +1,56 @@
+// Queue contracts shared by the web app and the workers: names, payload schemas, default job options.
+import { Queue, type JobsOptions } from "bullmq";
+import { z } from "zod";
+import { getEnv } from "./env.server";
+import { createRedis } from "./redis.server";
+
+export const QUEUES = {
+  notifications: {
+    name: "notifications",
+    payload: z.object({ messageId: z.string().uuid() }),
+  },
+  maintenance: {
+    name: "maintenance",
+    payload: z.discriminatedUnion("task", [
+      z.object({ task: z.literal("verify-ledgers") }),
+      z.object({ task: z.literal("sweep-outbox") }),
+      z.object({ task: z.literal("expire-sessions") }),
+    ]),
+  },
+} as const;
+
+export type QueueName = keyof typeof QUEUES;
+export type Payload<Q extends QueueName> = z.infer<(typeof QUEUES)[Q]["payload"]>;
+
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { age: 24 * 60 * 60, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 60 * 60, count: 50_000 },
+};
+
+const queues = new Map<QueueName, Queue>();
+
+export function getQueue<Q extends QueueName>(name: Q): Queue {
+  let queue = queues.get(name);
+  if (!queue) {
+    queue = new Queue(QUEUES[name].name, {
+      connection: createRedis("producer"),
+      prefix: getEnv().REDIS_PREFIX,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+    queues.set(name, queue);
+  }
+  return queue;
+}
+
+/** Adds a job after validating its payload; the job id comes from the business key, so re-adding is harmless. */
+export async function enqueue<Q extends QueueName>(name: Q, jobId: string, payload: Payload<Q>) {
+  const data = QUEUES[name].payload.parse(payload);
+  await getQueue(name).add(name, data, { jobId });
+}
+
+export async function closeQueues() {
+  await Promise.all([...queues.values()].map((q) => q.close()));
+  queues.clear();
+}

@@ -1,0 +1,55 @@
+// Rate limits on guessable things (codes, sign-in requests), per target and per address, kept in Redis.
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { getEnv } from "./env.server";
+import { getRedis } from "./redis.server";
+
+type Limit = { points: number; durationSeconds: number };
+
+export const LIMITS = {
+  signInRequestPerTarget: { points: 5, durationSeconds: 15 * 60 },
+  signInRequestPerIp: { points: 30, durationSeconds: 60 * 60 },
+  signInVerifyPerTarget: { points: 10, durationSeconds: 15 * 60 },
+  signInVerifyPerIp: { points: 60, durationSeconds: 60 * 60 },
+} satisfies Record<string, Limit>;
+
+const limiters = new Map<string, RateLimiterRedis>();
+
+function limiter(name: keyof typeof LIMITS) {
+  let existing = limiters.get(name);
+  if (!existing) {
+    const limit = LIMITS[name];
+    existing = new RateLimiterRedis({
+      storeClient: getRedis(),
+      keyPrefix: `${getEnv().REDIS_PREFIX}:rl:${name}`,
+      points: limit.points,
+      duration: limit.durationSeconds,
+    });
+    limiters.set(name, existing);
+  }
+  return existing;
+}
+
+export class RateLimited extends Error {
+  override name = "RateLimited";
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`);
+  }
+}
+
+/** Spends one point of each named limit for its key; throws RateLimited when any is used up. */
+export async function consume(checks: Array<[keyof typeof LIMITS, string]>) {
+  for (const [name, key] of checks) {
+    try {
+      await limiter(name).consume(key);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new RateLimited(Math.max(1, Math.round(error.msBeforeNext / 1000)));
+      throw error;
+    }
+  }
+}
+
+/** The client's address as the app sees it (behind one trusted proxy in production). */
+export function clientAddress(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for");
+  return forwarded?.split(",")[0]?.trim() || "local";
+}

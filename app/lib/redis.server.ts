@@ -1,0 +1,24 @@
+// Redis connections: producers in the web app fail fast when Redis is down; workers wait for it.
+import { Redis, type RedisOptions } from "ioredis";
+import { getEnv } from "./env.server";
+
+export function createRedis(kind: "producer" | "worker", extra: RedisOptions = {}) {
+  return new Redis(getEnv().REDIS_URL, {
+    ...(kind === "worker" ? { maxRetriesPerRequest: null } : { enableOfflineQueue: false, maxRetriesPerRequest: 2 }),
+    lazyConnect: false,
+    ...extra,
+  });
+}
+
+const globalForRedis = globalThis as unknown as { playpassRedis?: Redis };
+
+/** The web process's shared producer connection (queues and rate limits). */
+export function getRedis(): Redis {
+  globalForRedis.playpassRedis ??= createRedis("producer");
+  return globalForRedis.playpassRedis;
+}
+
+export async function closeRedis() {
+  await globalForRedis.playpassRedis?.quit().catch(() => undefined);
+  globalForRedis.playpassRedis = undefined;
+}

@@ -1,0 +1,65 @@
+// The worker process: starts every BullMQ worker and job scheduler, and drains them on SIGTERM.
+import { Worker, type Processor } from "bullmq";
+import { assertEnvAtStartup } from "~/lib/env.server";
+import { getDb } from "~/lib/db.server";
+import { logger } from "~/lib/logger.server";
+import { createRedis } from "~/lib/redis.server";
+import { closeQueues, getQueue, type QueueName } from "~/lib/queues.server";
+import * as notifications from "./notifications";
+import * as maintenance from "./maintenance";
+
+const SHUTDOWN_BOUND_MS = 20_000;
+
+const env = assertEnvAtStartup();
+
+async function refuseEvictingRedis() {
+  const redis = createRedis("worker");
+  try {
+    const [, policy] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
+    if (policy !== "noeviction") {
+      logger.fatal({ policy }, "Redis maxmemory-policy must be noeviction or queued jobs can be lost: run `redis-cli config set maxmemory-policy noeviction`");
+      process.exit(1);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function startWorker(name: QueueName, processor: Processor, concurrency: number) {
+  const worker = new Worker(name, processor, {
+    connection: createRedis("worker"),
+    prefix: env.REDIS_PREFIX,
+    concurrency,
+  });
+  worker.on("failed", (job, error) =>
+    logger.warn({ queue: name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }, "job failed"),
+  );
+  worker.on("error", (error) => logger.error({ queue: name, error: error.message }, "worker error"));
+  return worker;
+}
+
+await refuseEvictingRedis();
+const workers = [startWorker("notifications", notifications.processJob, 5), startWorker("maintenance", maintenance.processJob, 1)];
+for (const schedule of maintenance.schedules) {
+  await getQueue("maintenance").upsertJobScheduler(schedule.id, { every: schedule.every }, { name: schedule.id, data: schedule.data });
+}
+logger.info({ queues: workers.map((w) => w.name) }, "workers started");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "draining workers");
+  const bound = setTimeout(() => {
+    logger.error("workers did not drain in time; their jobs will be retried after the lock lapses");
+    process.exit(1);
+  }, SHUTDOWN_BOUND_MS);
+  await Promise.all(workers.map((w) => w.close()));
+  await closeQueues();
+  await getDb().$disconnect();
+  clearTimeout(bound);
+  logger.info("workers stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
