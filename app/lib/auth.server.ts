@@ -10,7 +10,10 @@ export type Actor = { userId: string; displayName: string; isPlatformAdmin: bool
 
 export async function getActor(request: Request): Promise<Actor | null> {
   const userId = await getSessionUserId(request);
-  if (!userId) return null;
+  return userId ? loadActor(userId) : null;
+}
+
+export async function loadActor(userId: string): Promise<Actor | null> {
   const user = await getDb().user.findUnique({
     where: { id: userId },
     select: {

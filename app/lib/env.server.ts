@@ -51,6 +51,9 @@ export const envSchema = z
     NOTIFY_SMS_TEMPLATE_ID: z.string().uuid("expected a Notify template id (a UUID)").optional(),
     NOTIFY_EMAIL_TEMPLATE_ID: z.string().uuid("expected a Notify template id (a UUID)").optional(),
     UPLOAD_DIR: z.string().min(1).default("var/uploads"),
+    // The page that shows every message instead of sending it. On by default outside production;
+    // a demo may switch it on, and it is always off when Notify sends for real.
+    DEV_OUTBOX: z.enum(["on", "off"]).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SESSION_SECRET === DEV_SESSION_SECRET) {
@@ -81,6 +84,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 function failEnv(lines: string[]): never {
   throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
+}
+
+/** Whether /dev/outbox shows messages: never while Notify is sending for real. */
+export function outboxPageEnabled(env: Env = getEnv()): boolean {
+  if (env.NOTIFY_API_KEY) return false;
+  return env.DEV_OUTBOX === "on" || (env.NODE_ENV !== "production" && env.DEV_OUTBOX !== "off");
 }
 
 let cached: Env | undefined;

@@ -69,9 +69,9 @@ export async function verifyLedger(db: DbTx, councilId: string): Promise<LedgerR
 
   const [totals] = await db.$queryRaw<{ funded: bigint | null; held: bigint | null; all: bigint | null }[]>`
     SELECT
-      (SELECT SUM("amountPence") FROM "Transfer" WHERE "councilId" = ${councilId}::uuid AND "kind" = 'FUND') AS funded,
-      (SELECT SUM("balancePence") FROM "Account" WHERE "councilId" = ${councilId}::uuid AND "type" <> 'COUNCIL_FUNDING') AS held,
-      (SELECT SUM("balancePence") FROM "Account" WHERE "councilId" = ${councilId}::uuid) AS all`;
+      (SELECT SUM("amountPence") FROM "Transfer" WHERE "councilId" = ${councilId}::uuid AND "kind" = 'FUND')::bigint AS funded,
+      (SELECT SUM("balancePence") FROM "Account" WHERE "councilId" = ${councilId}::uuid AND "type" <> 'COUNCIL_FUNDING')::bigint AS held,
+      (SELECT SUM("balancePence") FROM "Account" WHERE "councilId" = ${councilId}::uuid)::bigint AS all`;
   const fundedPence = Number(totals?.funded ?? 0n);
   const heldPence = Number(totals?.held ?? 0n);
   if (fundedPence !== heldPence) violations.push(`balances add up to ${heldPence} but ${fundedPence} was funded`);

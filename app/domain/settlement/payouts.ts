@@ -1,5 +1,6 @@
 // Payout runs in the ledger: redemptions become payable after the dispute window, are grouped
 // per provider into payouts, and each payout is paid once. (Stripe and bank files sit on top of this.)
+import { randomUUID } from "node:crypto";
 import type { Db } from "~/lib/db.server";
 import { councilAccountId, postTransfer, providerPayableAccountId } from "../ledger";
 import { DomainError } from "../errors";
@@ -35,35 +36,37 @@ export async function createPayoutRun(db: Db, input: { councilId: string; approv
       data: { councilId: input.councilId, status: needsApproval ? "AWAITING_APPROVAL" : "APPROVED", totalPence: BigInt(total) },
     });
     const inFlight = await councilAccountId(tx, input.councilId, "PAYOUT_IN_FLIGHT");
-    for (const { providerId } of payable) {
+    for (const { providerId, _sum } of payable) {
       const provider = await tx.provider.findUniqueOrThrow({ where: { id: providerId }, select: { stripeAccountId: true, stripePayoutsEnabled: true } });
-      const payout = await tx.payout.create({
+      const payoutId = randomUUID();
+      const amountPence = _sum.amountPence ?? 0;
+      // The Stripe idempotency key is derived from the payout id and stored before any call is made.
+      await tx.payout.create({
         data: {
+          id: payoutId,
           runId: run.id,
           councilId: input.councilId,
           providerId,
-          amountPence: 0,
+          amountPence,
           method: provider.stripeAccountId && provider.stripePayoutsEnabled ? "STRIPE_TRANSFER" : "BANK_FILE",
-          idempotencyKey: `payout:${run.id}:${providerId}`,
+          idempotencyKey: `payout:${payoutId}`,
         },
       });
       // Claim exactly the rows this payout pays; a redemption with a payoutId can never be taken again.
-      const claimed = await tx.redemption.updateMany({
+      await tx.redemption.updateMany({
         where: { councilId: input.councilId, providerId, status: "PAYABLE", payoutId: null, amountPence: { gt: 0 } },
-        data: { status: "IN_PAYOUT", payoutId: payout.id },
+        data: { status: "IN_PAYOUT", payoutId },
       });
-      const sum = await tx.redemption.aggregate({ where: { payoutId: payout.id }, _sum: { amountPence: true } });
-      const amountPence = sum._sum.amountPence ?? 0;
-      if (claimed.count === 0 || amountPence === 0) throw new Error(`payout ${payout.id} claimed nothing`);
-      await tx.payout.update({ where: { id: payout.id }, data: { amountPence, idempotencyKey: `payout:${payout.id}` } });
+      const claimed = await tx.redemption.aggregate({ where: { payoutId }, _sum: { amountPence: true } });
+      if ((claimed._sum.amountPence ?? 0) !== amountPence) throw new Error(`payout ${payoutId} claimed a different amount than it grouped`);
       await postTransfer(tx, {
         councilId: input.councilId,
         kind: "PAYOUT_START",
         debitAccountId: await providerPayableAccountId(tx, input.councilId, providerId),
         creditAccountId: inFlight,
         amountPence,
-        idempotencyKey: `payout-start:${payout.id}`,
-        payoutId: payout.id,
+        idempotencyKey: `payout-start:${payoutId}`,
+        payoutId,
       });
     }
     return tx.payoutRun.findUniqueOrThrow({ where: { id: run.id }, include: { payouts: true } });
