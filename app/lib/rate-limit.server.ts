@@ -10,6 +10,8 @@ export const LIMITS = {
   signInRequestPerIp: { points: 30, durationSeconds: 60 * 60 },
   signInVerifyPerTarget: { points: 10, durationSeconds: 15 * 60 },
   signInVerifyPerIp: { points: 60, durationSeconds: 60 * 60 },
+  // A door scans one code every few seconds at most; far more means someone is guessing codes.
+  redeemPerUser: { points: 300, durationSeconds: 10 * 60 },
 } satisfies Record<string, Limit>;
 
 const limiters = new Map<string, RateLimiterRedis>();

@@ -1,0 +1,83 @@
+// Sign in, step 1: email or mobile number; a one-time code is sent if it belongs to someone.
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { normaliseContact } from "~/domain/identity/contact";
+import { requestSignInCode } from "~/domain/identity/sign-in";
+import { deliverMessage } from "~/domain/notifications/send";
+import { getActor, homePathFor, safeRedirect } from "~/lib/auth.server";
+import { getDb } from "~/lib/db.server";
+import { outboxPageEnabled } from "~/lib/env.server";
+import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
+import { ErrorSummary, Field, Honeypot, SubmitButton } from "~/ui/forms";
+import { PublicShell } from "~/ui/shells";
+
+export const meta: MetaFunction = () => [{ title: "Sign in – Playpass" }];
+
+const schema = z.object({
+  contact: z
+    .string({ error: "Enter your email address or mobile number." })
+    .trim()
+    .max(254, "That is too long for an email address or mobile number.")
+    .refine((value) => normaliseContact(value) !== null, "Enter an email address like name@example.com or a UK mobile number like 07700 900123."),
+  redirectTo: z.string().optional(),
+  website: z.string().max(0).optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = await getActor(request);
+  if (actor) throw redirect(homePathFor(actor));
+  return { showOutboxLink: outboxPageEnabled() };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema });
+  if (submission.status !== "success") return { result: submission.reply() };
+  if (submission.value.website) return { result: submission.reply({ formErrors: ["Something went wrong. Try again."] }) };
+
+  const contact = normaliseContact(submission.value.contact)!;
+  try {
+    await consume([
+      ["signInRequestPerTarget", contact.value],
+      ["signInRequestPerIp", clientAddress(request)],
+    ]);
+  } catch (error) {
+    if (error instanceof RateLimited) return { result: submission.reply({ fieldErrors: { contact: [error.message] } }) };
+    throw error;
+  }
+  const messageId = await requestSignInCode(getDb(), contact);
+  if (messageId) await deliverMessage(getDb(), messageId).catch(() => undefined); // the outbox sweeper retries
+  const params = new URLSearchParams({ contact: contact.value, redirectTo: safeRedirect(submission.value.redirectTo, "") });
+  throw redirect(`/login/verify?${params}`);
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <PublicShell>
+      <h1>Sign in</h1>
+      <p>We will send you a 6-digit code. No password needed.</p>
+      <ErrorSummary errors={[...(form.errors ?? []), ...(fields.contact.errors ?? [])].map((message) => ({ message, fieldId: fields.contact.id }))} />
+      <Form method="post" {...getFormProps(form)}>
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <Honeypot />
+        <Field
+          label="Email address or mobile number"
+          inputProps={{ ...getInputProps(fields.contact, { type: "text" }), autoComplete: "username", inputMode: "email" }}
+          errors={fields.contact.errors}
+        />
+        <SubmitButton>Send me a code</SubmitButton>
+      </Form>
+    </PublicShell>
+  );
+}

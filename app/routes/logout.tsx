@@ -1,0 +1,17 @@
+// Sign out: this device, or every device at once.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { getSessionUserId, endAllSessions, endSession } from "~/lib/session.server";
+
+export async function loader() {
+  throw redirect("/");
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  if (form.get("everywhere") === "yes") {
+    const userId = await getSessionUserId(request);
+    if (userId) await endAllSessions(userId);
+  }
+  throw redirect("/", { headers: { "Set-Cookie": await endSession(request) } });
+}
