@@ -1,7 +1,7 @@
 // Rate limits on guessable things (codes, sign-in requests), per target and per address, kept in Redis.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { getEnv } from "./env.server";
-import { getRedis } from "./redis.server";
+import { getRedis, readyRedis } from "./redis.server";
 
 type Limit = { points: number; durationSeconds: number };
 
@@ -40,6 +40,7 @@ export class RateLimited extends Error {
 
 /** Spends one point of each named limit for its key; throws RateLimited when any is used up. */
 export async function consume(checks: Array<[keyof typeof LIMITS, string]>) {
+  await readyRedis();
   for (const [name, key] of checks) {
     try {
       await limiter(name).consume(key);

@@ -18,6 +18,24 @@ export function getRedis(): Redis {
   return globalForRedis.playpassRedis;
 }
 
+/** The producer connection once it is ready; with no offline queue, commands sent before that fail. */
+export async function readyRedis(timeoutMs = 2_000): Promise<Redis> {
+  const redis = getRedis();
+  if (redis.status === "ready") return redis;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(new Error(`Redis at ${getEnv().REDIS_URL} is not reachable`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
+  return redis;
+}
+
 export async function closeRedis() {
   await globalForRedis.playpassRedis?.quit().catch(() => undefined);
   globalForRedis.playpassRedis = undefined;

@@ -71,26 +71,6 @@ export function YoungShell({ balancePence, children }: YoungShellProps) {
                 </>
               }
             />
-            <TabLink
-              to="/young/bookings"
-              label="Bookings"
-              icon={
-                <>
-                  <rect x="3.5" y="5" width="17" height="15" rx="2" />
-                  <path d="M3.5 10h17M8 3v4M16 3v4" />
-                </>
-              }
-            />
-            <TabLink
-              to="/young/pass"
-              label="Pass"
-              icon={
-                <>
-                  <rect x="4" y="4" width="16" height="16" rx="2" />
-                  <path d="M8 8h3v3H8zM13 13h3v3h-3zM13 8h3M8 16h3" />
-                </>
-              }
-            />
           </ul>
         </nav>
       </header>
@@ -164,6 +144,11 @@ export function CouncilShell({ councilName, children }: CouncilShellProps) {
               <li>
                 <NavLink to="/council" end className="nav-link">
                   Overview
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/council/young-people/import" className="nav-link">
+                  Import young people
                 </NavLink>
               </li>
               <li>

@@ -1,0 +1,77 @@
+// Starts Playpass for browser tests: a fresh seeded database, the production build, web and workers.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import type { TestProject } from "vitest/node";
+import pg from "pg";
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const PORT = Number(process.env.E2E_PORT ?? 3310);
+const DB_NAME = `playpass_e2e_${process.pid}`;
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseURL: string;
+  }
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
+  const result = spawnSync(command, args, { env, stdio: ["ignore", "inherit", "inherit"] });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed with exit code ${result.status}`);
+}
+
+async function waitForHealth(url: string, processes: ChildProcess[]) {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (processes.some((p) => p.exitCode !== null)) throw new Error("Playpass exited while starting; see the output above");
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within a minute`);
+}
+
+export default async function setup(project: TestProject) {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  await admin.end();
+
+  const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    REDIS_PREFIX: `e2e-${randomBytes(4).toString("hex")}`,
+    SESSION_SECRET: randomBytes(32).toString("hex"),
+    DEV_OUTBOX: "on",
+    PORT: String(PORT),
+    LOG_LEVEL: "warn",
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? `${process.cwd()}/prisma/schema-engine-wasm.mjs`,
+  };
+  run("npx", ["prisma", "migrate", "deploy"], env);
+  run("npx", ["tsx", "prisma/seed.ts"], env);
+  if (process.env.E2E_SKIP_BUILD !== "1") run("npx", ["remix", "vite:build"], { ...env, NODE_ENV: "production" });
+
+  const processes = [
+    spawn("npx", ["remix-serve", "./build/server/index.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
+    spawn("node", ["--import", "tsx", "workers/index.ts"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
+  ];
+  const baseURL = `http://localhost:${PORT}`;
+  await waitForHealth(`${baseURL}/healthz`, processes);
+  project.provide("baseURL", baseURL);
+
+  return async () => {
+    for (const child of processes) {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+    }
+    await Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : null)));
+    const cleanup = new pg.Client({ connectionString: ADMIN_URL });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await cleanup.end();
+  };
+}
