@@ -3,7 +3,7 @@ import { Worker, type Processor } from "bullmq";
 import { assertEnvAtStartup } from "~/lib/env.server";
 import { getDb } from "~/lib/db.server";
 import { logger } from "~/lib/logger.server";
-import { createRedis } from "~/lib/redis.server";
+import { createRedis, evictionPolicyProblem } from "~/lib/redis.server";
 import { closeQueues, getQueue, type QueueName } from "~/lib/queues.server";
 import * as notifications from "./notifications";
 import * as maintenance from "./maintenance";
@@ -15,9 +15,9 @@ const env = assertEnvAtStartup();
 async function refuseEvictingRedis() {
   const redis = createRedis("worker");
   try {
-    const [, policy] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
-    if (policy !== "noeviction") {
-      logger.fatal({ policy }, "Redis maxmemory-policy must be noeviction or queued jobs can be lost: run `redis-cli config set maxmemory-policy noeviction`");
+    const problem = await evictionPolicyProblem(redis);
+    if (problem) {
+      logger.fatal(problem);
       process.exit(1);
     }
   } finally {

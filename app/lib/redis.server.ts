@@ -40,3 +40,11 @@ export async function closeRedis() {
   await globalForRedis.playpassRedis?.quit().catch(() => undefined);
   globalForRedis.playpassRedis = undefined;
 }
+
+/** BullMQ loses jobs when Redis may evict keys: the worker process refuses to start unless the policy is noeviction. */
+export async function evictionPolicyProblem(redis: Redis): Promise<string | null> {
+  const [, policy] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
+  return policy === "noeviction"
+    ? null
+    : `Redis maxmemory-policy is "${policy}", which can evict queued jobs. Run: redis-cli config set maxmemory-policy noeviction`;
+}
