@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$PWD/prisma/schema-engine-wasm.mjs}"
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[playpass] Installing packages (npm ci)…" >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # npm install rather than npm ci: npm 11 here leaves other platforms' optional packages (rollup,
+  # esbuild, msgpackr builds) out of the lock file, which npm ci then rejects; install keeps to the lock.
+  echo "[playpass] Installing packages (npm install)…" >&2
+  npm install --no-audit --no-fund --loglevel=error >&2
 fi
 npx prisma generate >/dev/null
