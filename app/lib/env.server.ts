@@ -100,6 +100,11 @@ export function getEnv(): Env {
   return cached;
 }
 
+/** Forgets the cached environment so the next getEnv() reads process.env again (tests that change it). */
+export function resetEnvForTests() {
+  cached = undefined;
+}
+
 /** Validates at start; prints what is wrong and exits, so a bad deploy never half-starts. */
 export function assertEnvAtStartup(): Env {
   try {

@@ -5,7 +5,7 @@ import { DomainError } from "../errors";
 import { queueMessage } from "../notifications/messages";
 import { formatPence } from "../money";
 import { cancellationDeadline } from "./windows";
-import { endHold, releasePlace, walletIdOf } from "./end-hold";
+import { endHold, refundAccountOf, releasePlace } from "./end-hold";
 
 export type CancelResult = { bookingId: string; refundedPence: number; alreadyCancelled: boolean };
 
@@ -33,17 +33,21 @@ export async function cancelBooking(
   }
 
   return db.$transaction(async (tx) => {
+    // Slot before booking, the order cancelSlot and bookSlot lock in: the other order deadlocks with cancelSlot.
+    await tx.$executeRaw`SELECT 1 FROM "Slot" WHERE "id" = ${booking.slotId}::uuid FOR NO KEY UPDATE`;
     const ended = await tx.booking.updateMany({
       where: { id: booking.id, status: "CONFIRMED" },
       data: { status: "CANCELLED", endedAt: now },
     });
     if (ended.count === 0) {
       const current = await tx.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { status: true } });
-      if (current.status === "CANCELLED") return { bookingId: booking.id, refundedPence: booking.pricePence, alreadyCancelled: true };
+      if (current.status === "CANCELLED" || current.status === "PROVIDER_CANCELLED") {
+        return { bookingId: booking.id, refundedPence: booking.pricePence, alreadyCancelled: true };
+      }
       throw bookingEnded(current.status);
     }
     await releasePlace(tx, booking.slotId);
-    await endHold(tx, booking, { kind: "CANCEL", accountId: await walletIdOf(tx, booking.allocationId), actorUserId: input.actorUserId });
+    await endHold(tx, booking, { kind: "CANCEL", accountId: await refundAccountOf(tx, booking), actorUserId: input.actorUserId });
     return { bookingId: booking.id, refundedPence: booking.pricePence, alreadyCancelled: false };
   });
 }
@@ -63,20 +67,34 @@ export async function cancelSlot(
     const changed = await tx.slot.updateMany({ where: { id: slot.id, status: "SCHEDULED" }, data: { status: "CANCELLED" } });
     if (changed.count === 0) return { refundedBookings: 0, alreadyCancelled: true };
 
-    const bookings = await tx.booking.findMany({
+    // Locks in the order every booking path takes them: slot, bookings, allocations, accounts. Every booking is
+    // claimed in one conditional statement (one redeemed or cancelled meanwhile keeps its ending), then their
+    // allocations in id order, before any account: so no refund here waits on expiry or a top-up holding the budget.
+    const claimed = await tx.booking.updateManyAndReturn({
       where: { slotId: slot.id, status: "CONFIRMED" },
-      include: { youngPerson: { select: { firstName: true, email: true, phone: true } } },
+      data: { status: "PROVIDER_CANCELLED", endedAt: now },
+      select: { id: true },
     });
+    const bookings = await tx.booking.findMany({
+      where: { id: { in: claimed.map((b) => b.id) } },
+      include: { youngPerson: { select: { firstName: true, email: true, phone: true } } },
+      orderBy: { id: "asc" },
+    });
+    const allocationIds = [...new Set(bookings.map((b) => b.allocationId))].sort();
+    if (allocationIds.length > 0) {
+      await tx.$queryRaw`SELECT 1 FROM "Allocation" WHERE "id" = ANY(${allocationIds}::uuid[]) ORDER BY "id" FOR SHARE`;
+    }
+    const refunded = bookings.length;
     for (const booking of bookings) {
-      await tx.booking.update({ where: { id: booking.id }, data: { status: "PROVIDER_CANCELLED", endedAt: now } });
       await releasePlace(tx, slot.id);
-      await endHold(tx, booking, { kind: "PROVIDER_CANCEL", accountId: await walletIdOf(tx, booking.allocationId), actorUserId: input.actorUserId });
+      await endHold(tx, booking, { kind: "PROVIDER_CANCEL", accountId: await refundAccountOf(tx, booking), actorUserId: input.actorUserId });
       await queueMessage(tx, booking.youngPerson, {
         template: "slot-cancelled",
         subject: `${slot.activity.title} is cancelled`,
         body:
-          `Hi ${booking.youngPerson.firstName}, ${slot.activity.title} on ${slot.startsAt.toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "full", timeStyle: "short" })} has been cancelled by the provider` +
-          `${input.reason ? ` (${input.reason})` : ""}. ${booking.pricePence > 0 ? `${formatPence(booking.pricePence)} is back on your pass.` : ""}`.trim(),
+          // Parenthesised so trim() applies to the whole message, not just the part after the reason.
+          (`Hi ${booking.youngPerson.firstName}, ${slot.activity.title} on ${slot.startsAt.toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "full", timeStyle: "short" })} has been cancelled by the provider` +
+          `${input.reason ? ` (${input.reason})` : ""}. ${booking.pricePence > 0 ? `${formatPence(booking.pricePence)} is back on your pass.` : ""}`).trim(),
       });
     }
     await recordAudit(tx, {
@@ -85,9 +103,9 @@ export async function cancelSlot(
       action: "slot.cancelled",
       entityType: "Slot",
       entityId: slot.id,
-      data: { refundedBookings: bookings.length, reason: input.reason },
+      data: { refundedBookings: refunded, reason: input.reason },
     });
-    return { refundedBookings: bookings.length, alreadyCancelled: false };
+    return { refundedBookings: refunded, alreadyCancelled: false };
   });
 }
 

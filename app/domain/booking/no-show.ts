@@ -2,7 +2,7 @@
 import type { Db } from "~/lib/db.server";
 import { DomainError } from "../errors";
 import { providerPayableAccountId } from "../ledger";
-import { endHold, walletIdOf } from "./end-hold";
+import { endHold, refundAccountOf } from "./end-hold";
 import { noShowAfter } from "./windows";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -34,7 +34,7 @@ export async function markNoShow(db: Db, input: { bookingId: string; now?: Date 
       return { outcome: current.status, changed: false };
     }
     if (programme.noShowPolicy === "RELEASE") {
-      await endHold(tx, booking, { kind: "NO_SHOW_RELEASE", accountId: await walletIdOf(tx, booking.allocationId) });
+      await endHold(tx, booking, { kind: "NO_SHOW_RELEASE", accountId: await refundAccountOf(tx, booking) });
     } else {
       const providerId = booking.slot.activity.providerId;
       const redemption = await tx.redemption.create({

@@ -1,5 +1,5 @@
 // Posting transfers: the only code that changes an account balance.
-import type { DbTx } from "~/lib/db.server";
+import type { Db, DbTx } from "~/lib/db.server";
 import type { TransferKind } from "~/generated/prisma/enums";
 import { DomainError } from "../errors";
 import { assertPence } from "../money";
@@ -29,6 +29,11 @@ export type PostedTransfer = { id: bigint; created: boolean };
 export async function postTransfer(tx: DbTx, input: TransferInput): Promise<PostedTransfer> {
   assertPence(input.amountPence);
   if (input.amountPence <= 0) throw new RangeError(`transfer amount must be positive, got ${input.amountPence}`);
+  // Given the process's client instead of a transaction (only a client has $connect), post in one of our own:
+  // otherwise a refused debit would leave its transfer row behind, committed, with no balance change.
+  if (typeof (tx as { $connect?: unknown }).$connect === "function") {
+    return (tx as Db).$transaction((inner) => postTransfer(inner, input));
+  }
 
   const inserted = await tx.$queryRaw<{ id: bigint }[]>`
     INSERT INTO "Transfer" ("councilId", "kind", "debitAccountId", "creditAccountId", "amountPence",

@@ -12,7 +12,8 @@ import {
 } from "../ledger";
 import { penceFromBigInt } from "../money";
 
-export const upliftsSchema = z.record(z.enum(["FREE_SCHOOL_MEALS", "CARE_EXPERIENCED", "SEND", "YOUNG_CARER"]), z.number().int().min(0));
+// partialRecord: in Zod 4 a record keyed by an enum requires every key, and most programmes set only some uplifts.
+export const upliftsSchema = z.partialRecord(z.enum(["FREE_SCHOOL_MEALS", "CARE_EXPERIENCED", "SEND", "YOUNG_CARER"]), z.number().int().min(0));
 
 /** Base allocation plus the uplift of each needs flag the young person has. */
 export function allocationAmountPence(
