@@ -410,13 +410,20 @@ describe("no-shows", () => {
   async function pastBooking(noShowPolicy: "RELEASE" | "CHARGE") {
     const scene = await sceneWithYoungPerson({ programme: { noShowPolicy, noShowGraceMinutes: 60 } });
     const booked = await book(scene.youngPerson.id, scene.slot.id);
-    const afterGrace = new Date(scene.slot.endsAt.getTime() + 61 * MINUTE);
+    const afterGrace = new Date(scene.slot.endsAt.getTime() + 121 * MINUTE);
     return { ...scene, booked, afterGrace };
   }
 
   it("cannot mark a booking missed before the session and its grace period have ended", async () => {
     const { slot, booked } = await pastBooking("RELEASE");
     await expectDomainError(markNoShow(db(), { bookingId: booked.id, now: new Date(slot.endsAt.getTime() + 59 * MINUTE) }), "INVALID_INPUT", /after the session and its grace period/);
+  });
+
+  it("cannot mark a booking missed while the door could still redeem it, even after a shorter grace period", async () => {
+    const { slot, provider, booked } = await pastBooking("RELEASE");
+    const lateButOpen = new Date(slot.endsAt.getTime() + 90 * MINUTE);
+    await expectDomainError(markNoShow(db(), { bookingId: booked.id, now: lateButOpen }), "INVALID_INPUT");
+    expect(await redeemBooking(db(), { code: booked.code, providerId: provider.id, actor: doorActor(), now: lateButOpen })).toMatchObject({ outcome: "REDEEMED" });
   });
 
   it("RELEASE policy: the hold goes back to the wallet and the place stays taken", async () => {

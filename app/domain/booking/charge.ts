@@ -27,7 +27,7 @@ export async function chargePass(
   const now = input.now ?? new Date();
   const idempotencyKey = `charge:${input.providerId}:${input.requestKey}`;
   const earlier = await db.redemption.findUnique({ where: { idempotencyKey }, select: { id: true, amountPence: true } });
-  if (earlier) return { redemptionId: earlier.id, amountPence: earlier.amountPence, created: false };
+  if (earlier) return sameCharge(earlier, input.amountPence);
 
   if (!Number.isSafeInteger(input.amountPence) || input.amountPence <= 0) {
     throw new DomainError("INVALID_INPUT", "Enter an amount in pounds and pence greater than zero.", "amount");
@@ -108,8 +108,16 @@ export async function chargePass(
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const same = await db.redemption.findUnique({ where: { idempotencyKey }, select: { id: true, amountPence: true } });
-      if (same) return { redemptionId: same.id, amountPence: same.amountPence, created: false };
+      if (same) return sameCharge(same, input.amountPence);
     }
     throw error;
   }
+}
+
+/** The till sent this charge before: answer with it, unless the amount differs (then it is not the same charge). */
+function sameCharge(earlier: { id: string; amountPence: number }, amountPence: number): ChargeResult {
+  if (earlier.amountPence !== amountPence) {
+    throw new DomainError("IDEMPOTENCY_CONFLICT", "This charge was already taken with a different amount. Start a new charge.", "amount");
+  }
+  return { redemptionId: earlier.id, amountPence: earlier.amountPence, created: false };
 }

@@ -19,8 +19,10 @@ export function cancellationDeadline(slot: { startsAt: Date }, activity: { cance
   return new Date(slot.startsAt.getTime() - activity.cancellationCutoffHours * 60 * MINUTE);
 }
 
+/** A booking becomes a no-show after the grace period, and never while the door could still redeem it. */
 export function noShowAfter(slot: { endsAt: Date }, programme: { noShowGraceMinutes: number }) {
-  return new Date(slot.endsAt.getTime() + programme.noShowGraceMinutes * MINUTE);
+  const grace = Math.max(programme.noShowGraceMinutes, REDEEM_CLOSES_MINUTES_AFTER_END);
+  return new Date(slot.endsAt.getTime() + grace * MINUTE);
 }
 
 export function ageOn(dateOfBirth: Date, on: Date): number {

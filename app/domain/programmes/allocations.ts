@@ -2,6 +2,7 @@
 import type { Db, DbTx } from "~/lib/db.server";
 import type { NeedsFlag } from "~/generated/prisma/enums";
 import { z } from "zod";
+import { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import {
@@ -69,6 +70,21 @@ export async function issueAllocation(
   db: Db,
   input: { programmeId: string; youngPersonId: string; actorUserId?: string; amountPence?: number },
 ) {
+  try {
+    return await issueOnce(db, input);
+  } catch (error) {
+    // Issued by someone else at the same moment: the allocation is theirs, and so is the answer.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const existing = await db.allocation.findUnique({
+        where: { programmeId_youngPersonId: { programmeId: input.programmeId, youngPersonId: input.youngPersonId } },
+      });
+      if (existing) return existing;
+    }
+    throw error;
+  }
+}
+
+async function issueOnce(db: Db, input: { programmeId: string; youngPersonId: string; actorUserId?: string; amountPence?: number }) {
   return db.$transaction(async (tx) => {
     const programme = await tx.programme.findUnique({ where: { id: input.programmeId } });
     const youngPerson = await tx.youngPerson.findUnique({ where: { id: input.youngPersonId } });
