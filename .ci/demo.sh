@@ -17,7 +17,7 @@ npx prisma migrate deploy >/dev/null
 echo "[playpass] Seeding demo data…" >&2
 npx tsx prisma/seed.ts
 echo "[playpass] Building…" >&2
-npx remix vite:build >/dev/null
+mkdir -p var && npx remix vite:build > var/build.log 2>&1 || { cat var/build.log; exit 1; }
 
 # The demo runs the production build. It keeps a session secret of its own between restarts,
 # and shows sent messages at /dev/outbox because no Notify key is set.

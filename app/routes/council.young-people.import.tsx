@@ -75,7 +75,7 @@ export default function ImportYoungPeople() {
       {result?.outcome === "rejected" ? (
         <Notice tone="error" title="Nothing was imported">
           {result.fileError ??
-            `${result.errors.length} ${result.errors.length === 1 ? "row has a problem" : "rows have problems"} (${result.goodRows} rows were fine). Correct the file and upload it again.`}
+            `${result.errors.length} ${result.errors.length === 1 ? "row has a problem" : "rows have problems"} (${result.goodRows} ${result.goodRows === 1 ? "row was" : "rows were"} fine). Correct the file and upload it again.`}
         </Notice>
       ) : null}
       {result?.outcome === "rejected" && result.errors.length > 0 ? (
