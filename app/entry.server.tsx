@@ -5,6 +5,10 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { assertEnvAtStartup } from "~/lib/env.server";
+
+// The server build loads this module at start: a bad environment stops the web process before it listens.
+assertEnvAtStartup();
 
 export const streamTimeout = 5_000;
 
