@@ -4,6 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { verifyLedger } from "~/domain/ledger";
 import { requirePlatformAdmin } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { DataTable } from "~/ui/data-table";
 import { Money } from "~/ui/money";
 import { PublicShell } from "~/ui/shells";
 
@@ -22,33 +23,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+type CouncilRow = { id: string; name: string; fundedPence: number; ok: boolean; problems: number };
+
 export default function AdminHome() {
   const { councils } = useLoaderData<typeof loader>();
   return (
     <PublicShell>
       <h1>Councils</h1>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Council</th>
-            <th scope="col" className="numeric">
-              Funded
-            </th>
-            <th scope="col">Ledger</th>
-          </tr>
-        </thead>
-        <tbody>
-          {councils.map((c) => (
-            <tr key={c.id}>
-              <td>{c.name}</td>
-              <td className="numeric">
-                <Money pence={c.fundedPence} />
-              </td>
-              <td>{c.ok ? "Adds up" : `${c.problems} problems`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Councils and their ledgers"
+        captionHidden
+        columns={[
+          { key: "name", header: "Council", cell: (c: CouncilRow) => c.name, rowHeader: true },
+          { key: "funded", header: "Funded", cell: (c: CouncilRow) => <Money pence={c.fundedPence} />, numeric: true },
+          { key: "ledger", header: "Ledger", cell: (c: CouncilRow) => (c.ok ? "Adds up" : `${c.problems} problems`) },
+        ]}
+        rows={councils}
+        rowKey={(c) => c.id}
+        empty="No councils yet."
+      />
     </PublicShell>
   );
 }

@@ -6,6 +6,7 @@ import { councilMoneySummary } from "~/domain/evidence/budget";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { formatDate } from "~/ui/dates";
+import { DataTable } from "~/ui/data-table";
 import { Money } from "~/ui/money";
 import { Notice } from "~/ui/notice";
 import { CouncilShell } from "~/ui/shells";
@@ -17,6 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [summary, ledger] = await Promise.all([councilMoneySummary(getDb(), councilId), verifyLedger(getDb(), councilId)]);
   return { summary, ledgerOk: ledger.ok, violations: ledger.violations.length };
 }
+
+type Programme = Awaited<ReturnType<typeof councilMoneySummary>>["programmes"][number];
 
 export default function CouncilOverview() {
   const { summary, ledgerOk, violations } = useLoaderData<typeof loader>();
@@ -40,64 +43,37 @@ export default function CouncilOverview() {
           {violations} problems found. Contact Playpass support before approving any payout.
         </Notice>
       )}
-      <table className="table">
-        <caption>Where the money is</caption>
-        <thead>
-          <tr>
-            <th scope="col">Where</th>
-            <th scope="col" className="numeric">
-              Amount
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(([label, pence]) => (
-            <tr key={label}>
-              <td>{label}</td>
-              <td className="numeric">
-                <Money pence={pence} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
+      <DataTable
+        caption="Where the money is"
+        columns={[
+          { key: "where", header: "Where", cell: ([label]: [string, number]) => label, rowHeader: true },
+          { key: "amount", header: "Amount", cell: ([, pence]: [string, number]) => <Money pence={pence} />, numeric: true },
+        ]}
+        rows={rows}
+        rowKey={([label]) => label}
+        footer={
           <tr>
             <th scope="row">Funded in total</th>
             <td className="numeric">
               <Money pence={summary.fundedPence} />
             </td>
           </tr>
-        </tfoot>
-      </table>
+        }
+      />
       <h2>Programmes</h2>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Programme</th>
-            <th scope="col">Ends</th>
-            <th scope="col" className="numeric">
-              Budget
-            </th>
-            <th scope="col" className="numeric">
-              Not yet issued
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {summary.programmes.map((p) => (
-            <tr key={p.id}>
-              <td>{p.name}</td>
-              <td>{formatDate(p.endsOn)}</td>
-              <td className="numeric">
-                <Money pence={p.budgetPence} />
-              </td>
-              <td className="numeric">
-                <Money pence={p.unissuedPence} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Programmes"
+        captionHidden
+        columns={[
+          { key: "name", header: "Programme", cell: (p: Programme) => p.name, rowHeader: true },
+          { key: "ends", header: "Ends", cell: (p: Programme) => formatDate(p.endsOn) },
+          { key: "budget", header: "Budget", cell: (p: Programme) => <Money pence={p.budgetPence} />, numeric: true },
+          { key: "unissued", header: "Not yet issued", cell: (p: Programme) => <Money pence={p.unissuedPence} />, numeric: true },
+        ]}
+        rows={summary.programmes}
+        rowKey={(p) => p.id}
+        empty="No programmes yet."
+      />
       <p>
         {summary.youngPeople} young people enrolled; {summary.activePasses} active passes.
       </p>

@@ -7,6 +7,7 @@ import { ENROLMENT_COLUMNS, importYoungPeople, parseEnrolmentCsv } from "~/domai
 import { recordAudit } from "~/domain/audit";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { DataTable } from "~/ui/data-table";
 import { Notice } from "~/ui/notice";
 import { CouncilShell } from "~/ui/shells";
 
@@ -79,25 +80,15 @@ export default function ImportYoungPeople() {
         </Notice>
       ) : null}
       {result?.outcome === "rejected" && result.errors.length > 0 ? (
-        <table className="table">
-          <caption>Problems by line</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="numeric">
-                Line
-              </th>
-              <th scope="col">Problem</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.errors.map((e) => (
-              <tr key={`${e.line}-${e.message}`}>
-                <td className="numeric">{e.line}</td>
-                <td>{e.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Problems by line"
+          columns={[
+            { key: "line", header: "Line", cell: (e: { line: number; message: string }) => e.line, numeric: true },
+            { key: "problem", header: "Problem", cell: (e: { line: number; message: string }) => e.message },
+          ]}
+          rows={result.errors}
+          rowKey={(e) => `${e.line}-${e.message}`}
+        />
       ) : null}
       <p>
         The first row must name the columns: <code>{columns.join(",")}</code>. <code>needs</code> takes FSM, CARE, SEND or CARER separated by

@@ -4,6 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { providerSchedule } from "~/domain/providers/schedule";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { DataTable } from "~/ui/data-table";
 import { formatDateTime, formatTime } from "~/ui/dates";
 import { ProviderShell } from "~/ui/shells";
 
@@ -17,6 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...schedule, role };
 }
 
+type Slot = Awaited<ReturnType<typeof providerSchedule>>["slots"][number];
+
 export default function ProviderHome() {
   const { providerName, slots } = useLoaderData<typeof loader>();
   return (
@@ -27,39 +30,19 @@ export default function ProviderHome() {
           Open door mode
         </Link>
       </p>
-      {slots.length === 0 ? <p>No sessions in the next 7 days.</p> : null}
-      <table className="table">
-        <caption className="visually-hidden">Sessions in the next 7 days</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Activity</th>
-            <th scope="col" className="numeric">
-              Booked
-            </th>
-            <th scope="col" className="numeric">
-              Arrived
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {slots.map((slot) => (
-            <tr key={slot.id}>
-              <td>
-                {formatDateTime(slot.startsAt)}–{formatTime(slot.endsAt)}
-              </td>
-              <td>
-                {slot.title}
-                {slot.cancelled ? " (cancelled)" : ""}
-              </td>
-              <td className="numeric">
-                {slot.booked} of {slot.capacity}
-              </td>
-              <td className="numeric">{slot.redeemed}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Sessions in the next 7 days"
+        captionHidden
+        columns={[
+          { key: "when", header: "When", cell: (slot: Slot) => `${formatDateTime(slot.startsAt)}–${formatTime(slot.endsAt)}` },
+          { key: "activity", header: "Activity", cell: (slot: Slot) => `${slot.title}${slot.cancelled ? " (cancelled)" : ""}`, rowHeader: true },
+          { key: "booked", header: "Booked", cell: (slot: Slot) => `${slot.booked} of ${slot.capacity}`, numeric: true },
+          { key: "arrived", header: "Arrived", cell: (slot: Slot) => slot.redeemed, numeric: true },
+        ]}
+        rows={slots}
+        rowKey={(slot) => slot.id}
+        empty="No sessions in the next 7 days."
+      />
     </ProviderShell>
   );
 }
