@@ -97,5 +97,9 @@ export function homePathFor(actor: Actor): string {
 /** Only same-site paths are followed after sign-in. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  // Judged as a browser reads it: tabs and newlines are dropped and "\" is "/", so "/\t/evil.example" is off-site.
+  const site = "http://playpass.invalid";
+  if (!URL.canParse(to, site) || new URL(to, site).origin !== site) return fallback;
+  // As typed, not normalised: new URL("/.//evil.example").pathname is "//evil.example".
   return to;
 }

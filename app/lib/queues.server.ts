@@ -1,5 +1,6 @@
 // Queue contracts shared by the web app and the workers: names, payload schemas, default job options.
 import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
 import { z } from "zod";
 import { getEnv } from "./env.server";
 import { createRedis } from "./redis.server";
@@ -51,6 +52,12 @@ export async function enqueue<Q extends QueueName>(name: Q, jobId: string, paylo
 }
 
 export async function closeQueues() {
-  await Promise.all([...queues.values()].map((q) => q.close()));
+  // BullMQ leaves open a connection it was handed (it may be shared); each of ours belongs to its queue alone.
+  await Promise.all(
+    [...queues.values()].map(async (queue) => {
+      await queue.close();
+      await (queue.opts.connection as Redis).quit().catch(() => undefined);
+    }),
+  );
   queues.clear();
 }

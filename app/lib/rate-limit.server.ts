@@ -54,5 +54,6 @@ export async function consume(checks: Array<[keyof typeof LIMITS, string]>) {
 /** The client's address as the app sees it (behind one trusted proxy in production). */
 export function clientAddress(request: Request): string {
   const forwarded = request.headers.get("x-forwarded-for");
-  return forwarded?.split(",")[0]?.trim() || "local";
+  // The proxy appends the address it saw; anything before that was written by the client and proves nothing.
+  return forwarded?.split(",").at(-1)?.trim() || "local";
 }

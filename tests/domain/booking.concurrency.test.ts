@@ -96,15 +96,16 @@ describe("booking under concurrency", () => {
   it("a no-show racing a late redemption: exactly one wins and the hold ends once", async () => {
     const { council, programme, slot, provider } = await createScene({ programme: { noShowGraceMinutes: 60 }, activity: { capacity: 50, pricePence: 400 } });
     const people = await createYoungPeople(ROUNDS, { programmeId: programme.id, allocationPence: 2_000 });
-    // Both are allowed here: past the no-show grace (end + 60 min), inside the door's window (end + 120 min).
-    const now = new Date(slot.endsAt.getTime() + 90 * MINUTE);
+    // Each judges by its own clock: the door's last minute (end + 119 min) and a sweep just after it closed (end + 121 min).
+    const doorNow = new Date(slot.endsAt.getTime() + 119 * MINUTE);
+    const sweepNow = new Date(slot.endsAt.getTime() + 121 * MINUTE);
 
     const outcomes = await Promise.all(
       people.map(async ({ youngPerson, allocation }) => {
         const booking = await bookSlot(db(), { youngPersonId: youngPerson.id, slotId: slot.id, requestKey: randomUUID() });
         const [redeemed, noShow] = await Promise.allSettled([
-          redeemBooking(db(), { code: booking.code, providerId: provider.id, actor: doorActor(), now }),
-          markNoShow(db(), { bookingId: booking.id, now }),
+          redeemBooking(db(), { code: booking.code, providerId: provider.id, actor: doorActor(), now: doorNow }),
+          markNoShow(db(), { bookingId: booking.id, now: sweepNow }),
         ]);
         const final = await db().booking.findUniqueOrThrow({ where: { id: booking.id }, select: { status: true } });
         if (final.status === "REDEEMED") {
@@ -131,7 +132,7 @@ describe("booking under concurrency", () => {
     const people = await createYoungPeople(ROUNDS, { programmeId: programme.id, allocationPence: 2_000 });
     // Each call judges by its own clock (a slow request from before the start, a sweep from after the end).
     const cancelNow = new Date(slot.startsAt.getTime() - MINUTE);
-    const sweepNow = new Date(slot.endsAt.getTime() + 61 * MINUTE);
+    const sweepNow = new Date(slot.endsAt.getTime() + 121 * MINUTE);
 
     const outcomes = await Promise.all(
       people.map(async ({ youngPerson, allocation }) => {

@@ -3,10 +3,10 @@ import { z } from "zod";
 
 const email = z.string().trim().toLowerCase().email();
 
-/** "07700 900123", "+44 7700 900123" → "+447700900123"; null when it is not a UK mobile number. */
+/** "07700 900123", "+44 7700 900123", "+44 (0)7700 900123" → "+447700900123"; null when it is not a UK mobile number. */
 export function normaliseUkMobile(input: string): string | null {
   const digits = input.replace(/[\s()-]/g, "");
-  const match = /^(?:\+44|0044|0)(7\d{9})$/.exec(digits);
+  const match = /^(?:(?:\+44|0044)0?|0)(7\d{9})$/.exec(digits);
   return match ? `+44${match[1]}` : null;
 }
 

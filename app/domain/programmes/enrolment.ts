@@ -100,13 +100,33 @@ export async function parseEnrolmentCsv(input: string | Buffer | Readable): Prom
   const errors: EnrolmentError[] = [];
   const seen = new Map<string, number>();
   const source = typeof input === "string" || Buffer.isBuffer(input) ? Readable.from([input]) : input;
+  // The line the header, then each record read so far, ended on.
+  let lastLine = 0;
+  let headerChecked = false;
   const parser = source.pipe(
-    parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false, info: true }),
+    parse({
+      columns: (header: string[]) => {
+        lastLine = 1;
+        return header.map((h) => h.trim().toLowerCase());
+      },
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+      info: true,
+      // Runs as each record is parsed, before the stream hands it on (an error later drops what is still buffered).
+      on_record: (record, context) => {
+        lastLine = context.lines;
+        return record;
+      },
+    }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       const line = info.lines;
-      if (line === 2 && rows.length === 0 && errors.length === 0) {
+      // The first record, wherever it is (blank lines are skipped), shows which columns the header named.
+      if (!headerChecked) {
+        headerChecked = true;
         const missing = ENROLMENT_COLUMNS.slice(0, 6).filter((c) => !(c in record));
         if (missing.length > 0) return { rows: [], errors: [{ line: 1, message: `the header row is missing ${missing.join(", ")} (expected: ${ENROLMENT_COLUMNS.join(",")})` }] };
       }
@@ -124,9 +144,14 @@ export async function parseEnrolmentCsv(input: string | Buffer | Readable): Prom
       rows.push(parsed.data);
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const line = (error as { lines?: number }).lines ?? rows.length + errors.length + 2;
-    errors.push({ line, message: `the file is not valid CSV here: ${message}` });
+    // csv-parse reports an unclosed quote where the file ends; the quote opened in the record after the last one read.
+    if ((error as { code?: string }).code === "CSV_QUOTE_NOT_CLOSED") {
+      errors.push({ line: lastLine + 1, message: 'the file is not valid CSV here: a field opens a quote (") that is never closed' });
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      const line = (error as { lines?: number }).lines ?? lastLine + 1;
+      errors.push({ line, message: `the file is not valid CSV here: ${message}` });
+    }
   }
   if (rows.length === 0 && errors.length === 0) errors.push({ line: 1, message: "the file has no rows under its header" });
   return { rows, errors };
