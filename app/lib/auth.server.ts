@@ -49,6 +49,7 @@ export async function requireYoungPerson(request: Request) {
     where: { id: membership.youngPersonId },
     select: { id: true, councilId: true, firstName: true, status: true },
   });
+  if (youngPerson.status === "DEACTIVATED") forbidden("This pass has been closed by the council. Contact them if you think this is wrong.");
   return { actor, youngPerson };
 }
 

@@ -176,6 +176,13 @@ describe("access control", () => {
     expect(result.youngPerson).toMatchObject({ id: youngPerson.id, councilId: council.id });
   });
 
+  it("requireYoungPerson refuses a young person whose pass the council has closed", async () => {
+    const { youngPerson } = await createYoungPerson({ withAllocation: false });
+    const member = await createMember("YOUNG_PERSON", { youngPersonId: youngPerson.id });
+    await getDb().youngPerson.update({ where: { id: youngPerson.id }, data: { status: "DEACTIVATED" } });
+    expect(statusOf(await thrownBy(requireYoungPerson(asBrowser(await signIn(member.id), "/young"))))).toBe(403);
+  });
+
   it("safeRedirect follows only same-site paths", () => {
     expect(safeRedirect("/young?booked=1", "/")).toBe("/young?booked=1");
     expect(safeRedirect("/activities/abc#book", "/")).toBe("/activities/abc#book");

@@ -29,14 +29,18 @@ export default async function setup(project: TestProject) {
   await assertPostgresReachable();
   await assertRedisReachable();
 
+  // One template per run, so two runs on one machine (a developer's and CI's) never drop each other's.
+  const template = `${TEMPLATE_DATABASE}_${Date.now().toString(36)}_${process.pid}`;
   await withAdminClient(async (admin) => {
     await dropStaleFileDatabases(admin);
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(TEMPLATE_DATABASE)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${quoteIdent(TEMPLATE_DATABASE)}`);
+    await admin.query(`CREATE DATABASE ${quoteIdent(template)}`);
   });
-  await migrate(databaseUrl(TEMPLATE_DATABASE));
+  await migrate(databaseUrl(template));
 
-  project.provide("templateDatabase", TEMPLATE_DATABASE);
+  project.provide("templateDatabase", template);
+  return async () => {
+    await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`)).catch(() => undefined);
+  };
 }
 
 async function assertPostgresReachable() {
@@ -83,9 +87,13 @@ async function assertRedisReachable() {
 
 /** A run killed before its teardown leaves databases behind; old ones nobody is connected to are dropped. */
 async function dropStaleFileDatabases(admin: import("pg").Client) {
-  const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${FILE_DATABASE_PREFIX}%`]);
+  const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`, [
+    `${FILE_DATABASE_PREFIX}%`,
+    `${TEMPLATE_DATABASE}_%`,
+  ]);
   for (const { datname } of rows) {
-    const createdAt = parseInt(datname.split("_")[3] ?? "", 36);
+    const stamp = datname.startsWith(TEMPLATE_DATABASE) ? datname.slice(TEMPLATE_DATABASE.length + 1).split("_")[0] : datname.split("_")[3];
+    const createdAt = parseInt(stamp ?? "", 36);
     if (Number.isFinite(createdAt) && Date.now() - createdAt < STALE_AFTER_MS) continue;
     // Without FORCE: a database someone is still using stays.
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)}`).catch(() => undefined);

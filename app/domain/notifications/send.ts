@@ -49,7 +49,7 @@ export async function deliverMessage(db: Db, messageId: string): Promise<Deliver
     logger.warn({ messageId, status, template: message.template }, "Notify did not accept a message");
     // 4xx other than rate limits will not succeed on retry: record why and stop.
     if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-      await db.message.update({ where: { id: messageId }, data: { status: "FAILED", failureReason: `Notify answered ${status}` } });
+      await db.message.updateMany({ where: { id: messageId, status: "PENDING" }, data: { status: "FAILED", failureReason: `Notify answered ${status}` } });
       return "ALREADY_DONE";
     }
     throw error;

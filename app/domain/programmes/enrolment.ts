@@ -54,7 +54,9 @@ export const enrolmentRowSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .refine((value) => UK_POSTCODE.test(value), { error: (issue) => `postcode "${String(issue.input)}" is not a UK postcode` }),
+    .refine((value) => UK_POSTCODE.test(value), { error: (issue) => `postcode "${String(issue.input)}" is not a UK postcode` })
+    // One spelling per postcode ("NB12AA" and "nb1 2aa" are "NB1 2AA"), so areas group correctly in evidence.
+    .transform((value) => value.replace(/\s+/g, "").replace(/^(.+)(.{3})$/, "$1 $2")),
   ward: text("ward", 80),
   needs: z
     .string()
