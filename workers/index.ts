@@ -7,6 +7,7 @@ import { createRedis, evictionPolicyProblem } from "~/lib/redis.server";
 import { closeQueues, getQueue, type QueueName } from "~/lib/queues.server";
 import * as notifications from "./notifications";
 import * as maintenance from "./maintenance";
+import * as reconciliation from "./reconciliation";
 
 const SHUTDOWN_BOUND_MS = 20_000;
 
@@ -39,9 +40,16 @@ function startWorker(name: QueueName, processor: Processor, concurrency: number)
 }
 
 await refuseEvictingRedis();
-const workers = [startWorker("notifications", notifications.processJob, 5), startWorker("maintenance", maintenance.processJob, 1)];
+const workers = [
+  startWorker("notifications", notifications.processJob, 5),
+  startWorker("maintenance", maintenance.processJob, 1),
+  startWorker("reconciliation", reconciliation.processJob, 1),
+];
 for (const schedule of maintenance.schedules) {
   await getQueue("maintenance").upsertJobScheduler(schedule.id, { every: schedule.every }, { name: schedule.id, data: schedule.data });
+}
+for (const schedule of reconciliation.schedules) {
+  await getQueue("reconciliation").upsertJobScheduler(schedule.id, schedule.repeat, { name: schedule.id, data: schedule.data });
 }
 logger.info({ queues: workers.map((w) => w.name) }, "workers started");
 

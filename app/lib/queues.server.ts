@@ -18,6 +18,15 @@ export const QUEUES = {
       z.object({ task: z.literal("expire-sessions") }),
     ]),
   },
+  reconciliation: {
+    name: "reconciliation",
+    payload: z.discriminatedUnion("task", [
+      z.object({ task: z.literal("sweep-no-shows") }),
+      z.object({ task: z.literal("make-payable") }),
+      z.object({ task: z.literal("send-expiry-reminders") }),
+      z.object({ task: z.literal("expire-allocations") }),
+    ]),
+  },
 } as const;
 
 export type QueueName = keyof typeof QUEUES;

@@ -10,3 +10,11 @@ export {
   lockAllocation,
   upliftsSchema,
 } from "./allocations";
+export {
+  sendExpiryReminders,
+  expireDueAllocations,
+  expiryReminderDue,
+  expiryReminderKey,
+  EXPIRY_REMINDER_DAYS,
+  type ExpiryReminderDays,
+} from "./expiry";
