@@ -71,6 +71,26 @@ export function YoungShell({ balancePence, children }: YoungShellProps) {
                 </>
               }
             />
+            <TabLink
+              to="/young/bookings"
+              label="Bookings"
+              icon={
+                <>
+                  <path d="M3 7a1 1 0 0 1 1-1h16a1 1 0 0 1 1 1v3a2 2 0 0 0 0 4v3a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-3a2 2 0 0 0 0-4z" />
+                  <path d="M14 6v12" strokeDasharray="2 2" />
+                </>
+              }
+            />
+            <TabLink
+              to="/young/pass"
+              label="Pass"
+              icon={
+                <>
+                  <rect x="4" y="4" width="16" height="16" rx="2" />
+                  <path d="M8 8h3v3H8zM13 13h3v3h-3zM13 8h3M8 16h3" />
+                </>
+              }
+            />
           </ul>
         </nav>
       </header>

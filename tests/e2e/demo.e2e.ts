@@ -73,3 +73,41 @@ describe("the demo", () => {
     await door.close();
   });
 });
+
+describe("my bookings and my pass", () => {
+  it("lets Sam open Bookings and Pass from the tabs on a phone: door QR and code, calendar file, cancel, and a statement that adds up", async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await signIn(page, baseURL, "sam@example.com");
+    await page.getByRole("heading", { level: 1, name: "Hi Sam" }).waitFor();
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bookings" }).click();
+    await page.getByRole("heading", { level: 1, name: "My bookings" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/young/bookings");
+    const qr = page.getByRole("img", { name: /^QR code for booking code / }).first();
+    await qr.waitFor();
+    const code = /booking code (\S+)$/.exec((await qr.getAttribute("aria-label")) ?? "")?.[1] ?? "";
+    expect(await page.locator(".booking__code").first().innerText()).toBe(code);
+    await screenshot(page, "young-bookings");
+
+    // The calendar link is a real file for this booking.
+    const icsHref = (await page.getByRole("link", { name: /^Add to calendar/ }).first().getAttribute("href")) ?? "";
+    const ics = await page.request.get(`${baseURL}${icsHref}`);
+    expect(ics.headers()["content-type"]).toBe("text/calendar; charset=utf-8");
+    expect((await ics.text()).replace(/\r\n /g, "")).toContain(`Booking code: ${code}`);
+
+    await page.getByRole("button", { name: /^Cancel / }).first().click();
+    await page.getByRole("heading", { name: /Booking cancelled/ }).waitFor();
+    expect(await page.locator(".notice").first().innerText()).toMatch(/£\d+\.\d{2} is back on your pass|no credit was taken/);
+    await screenshot(page, "young-bookings-cancelled");
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Pass" }).click();
+    await page.getByRole("heading", { level: 1, name: "My pass" }).waitFor();
+    await page.getByRole("img", { name: /^QR code for pass code / }).waitFor();
+    const chip = await page.locator(".balance-chip .money").innerText();
+    const latest = await page.locator(".statement__balance .money").first().innerText();
+    expect(latest).toBe(chip);
+    await screenshot(page, "young-pass");
+    await context.close();
+  });
+});

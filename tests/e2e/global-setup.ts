@@ -57,7 +57,8 @@ export default async function setup(project: TestProject) {
   if (process.env.E2E_SKIP_BUILD !== "1") run("npx", ["remix", "vite:build"], { ...env, NODE_ENV: "production" });
 
   const processes = [
-    spawn("npx", ["remix-serve", "./build/server/index.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
+    // Node itself, not npx: a signal to npx does not always reach the server it started.
+    spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "./build/server/index.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
     spawn("node", ["--import", "tsx", "workers/index.ts"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
   ];
   const baseURL = `http://localhost:${PORT}`;
@@ -65,10 +66,16 @@ export default async function setup(project: TestProject) {
   project.provide("baseURL", baseURL);
 
   return async () => {
+    const stopped = Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : null)));
     for (const child of processes) {
       if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
     }
-    await Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : null)));
+    // The workers drain within their own bound; anything still running after 25 s is killed.
+    const killer = setTimeout(() => {
+      for (const child of processes) if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    }, 25_000);
+    await stopped;
+    clearTimeout(killer);
     const cleanup = new pg.Client({ connectionString: ADMIN_URL });
     await cleanup.connect();
     await cleanup.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);

@@ -55,3 +55,110 @@ export async function upcomingBookings(db: Db, youngPersonId: string, now = new 
     cancelUntil: new Date(b.slot.startsAt.getTime() - b.slot.activity.cancellationCutoffHours * 3_600_000).toISOString(),
   }));
 }
+
+export type PastBookingStatus = "REDEEMED" | "CANCELLED" | "PROVIDER_CANCELLED" | "NO_SHOW" | "ENDED";
+
+const bookingCardSelect = {
+  id: true,
+  code: true,
+  pricePence: true,
+  status: true,
+  slot: {
+    select: {
+      startsAt: true,
+      endsAt: true,
+      activity: {
+        select: {
+          id: true,
+          title: true,
+          cancellationCutoffHours: true,
+          venue: { select: { name: true, addressLine1: true, town: true, postcode: true } },
+        },
+      },
+    },
+  },
+} as const;
+
+/**
+ * A young person's bookings, split as they think of them: still to go to (confirmed, not yet over),
+ * and everything else, newest first. Always scoped to their own id.
+ */
+export async function myBookings(db: Db, youngPersonId: string, now = new Date(), pastLimit = 50) {
+  const [upcoming, past] = await Promise.all([
+    db.booking.findMany({
+      where: { youngPersonId, status: "CONFIRMED", slot: { endsAt: { gt: now } } },
+      orderBy: { slot: { startsAt: "asc" } },
+      select: bookingCardSelect,
+    }),
+    db.booking.findMany({
+      where: { youngPersonId, OR: [{ status: { not: "CONFIRMED" } }, { slot: { endsAt: { lte: now } } }] },
+      orderBy: [{ slot: { startsAt: "desc" } }, { createdAt: "desc" }],
+      take: pastLimit,
+      select: bookingCardSelect,
+    }),
+  ]);
+  const card = (b: (typeof upcoming)[number]) => ({
+    id: b.id,
+    code: b.code,
+    pricePence: b.pricePence,
+    startsAt: b.slot.startsAt.toISOString(),
+    endsAt: b.slot.endsAt.toISOString(),
+    activityId: b.slot.activity.id,
+    title: b.slot.activity.title,
+    venueName: b.slot.activity.venue.name,
+    venueAddress: `${b.slot.activity.venue.addressLine1}, ${b.slot.activity.venue.town} ${b.slot.activity.venue.postcode}`,
+  });
+  return {
+    upcoming: upcoming.map((b) => ({
+      ...card(b),
+      cancelUntil: new Date(b.slot.startsAt.getTime() - b.slot.activity.cancellationCutoffHours * 3_600_000).toISOString(),
+    })),
+    // A confirmed booking whose session is over is waiting to be marked used or missed.
+    past: past.map((b) => ({ ...card(b), status: (b.status === "CONFIRMED" ? "ENDED" : b.status) as PastBookingStatus })),
+  };
+}
+
+/** One of the young person's own bookings with what a calendar entry needs; null when it is not theirs. */
+export async function bookingForCalendar(db: Db, youngPersonId: string, bookingId: string) {
+  const booking = await db.booking.findFirst({
+    where: { id: bookingId, youngPersonId },
+    select: {
+      id: true,
+      code: true,
+      status: true,
+      createdAt: true,
+      slot: {
+        select: {
+          startsAt: true,
+          endsAt: true,
+          activity: {
+            select: {
+              title: true,
+              provider: { select: { name: true } },
+              venue: { select: { name: true, addressLine1: true, town: true, postcode: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!booking) return null;
+  const { activity } = booking.slot;
+  return {
+    id: booking.id,
+    code: booking.code,
+    cancelled: booking.status === "CANCELLED" || booking.status === "PROVIDER_CANCELLED",
+    createdAt: booking.createdAt,
+    startsAt: booking.slot.startsAt,
+    endsAt: booking.slot.endsAt,
+    title: activity.title,
+    providerName: activity.provider.name,
+    location: `${activity.venue.name}, ${activity.venue.addressLine1}, ${activity.venue.town} ${activity.venue.postcode}`,
+  };
+}
+
+/** The code a till scans or types for walk-in use of the pass. */
+export async function passCodeOf(db: Db, youngPersonId: string): Promise<string> {
+  const youngPerson = await db.youngPerson.findUniqueOrThrow({ where: { id: youngPersonId }, select: { passCode: true } });
+  return youngPerson.passCode;
+}

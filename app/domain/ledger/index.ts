@@ -10,3 +10,4 @@ export {
   walletBalances,
 } from "./accounts";
 export { verifyLedger, type LedgerReport } from "./invariants";
+export { walletStatement, type WalletStatement, type StatementEntry, type StatementEntryType } from "./statement";

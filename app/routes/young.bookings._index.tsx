@@ -1,0 +1,172 @@
+// A young person's bookings: what is coming up (with the QR and code for the door, a calendar file, cancel), and what has been.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import QRCode from "qrcode";
+import { z } from "zod";
+import { cancelBooking } from "~/domain/booking";
+import { myBookings, passSummary, type PastBookingStatus } from "~/domain/booking/queries";
+import { isDomainError, statusForDomainError } from "~/domain/errors";
+import { requireYoungPerson } from "~/lib/auth.server";
+import { getDb } from "~/lib/db.server";
+import { formatDateTime, formatTime, isoDateTime } from "~/ui/dates";
+import { Money } from "~/ui/money";
+import { Notice } from "~/ui/notice";
+import { QrCode } from "~/ui/qr";
+import { YoungShell } from "~/ui/shells";
+
+export const meta: MetaFunction = () => [{ title: "My bookings – Playpass" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { youngPerson } = await requireYoungPerson(request);
+  const now = new Date();
+  const [pass, bookings] = await Promise.all([passSummary(getDb(), youngPerson.id, now), myBookings(getDb(), youngPerson.id, now)]);
+  const upcoming = await Promise.all(
+    bookings.upcoming.map(async (booking) => ({
+      ...booking,
+      canCancel: Date.parse(booking.cancelUntil) > now.getTime(),
+      qrSvg: await QRCode.toString(booking.code, { type: "svg", errorCorrectionLevel: "M", margin: 1 }),
+    })),
+  );
+  return { balancePence: pass.balancePence, upcoming, past: bookings.past };
+}
+
+const cancelSchema = z.object({ intent: z.literal("cancel"), bookingId: z.string().uuid() });
+
+type CancelReply =
+  | { ok: true; bookingId: string; refundedPence: number; alreadyCancelled: boolean }
+  | { ok: false; bookingId: string | null; error: string };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor, youngPerson } = await requireYoungPerson(request);
+  const parsed = cancelSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data<CancelReply>({ ok: false, bookingId: null, error: "Choose a booking to cancel." }, { status: 400 });
+  const { bookingId } = parsed.data;
+  try {
+    const result = await cancelBooking(getDb(), { bookingId, youngPersonId: youngPerson.id, actorUserId: actor.userId });
+    return data<CancelReply>({ ok: true, bookingId, refundedPence: result.refundedPence, alreadyCancelled: result.alreadyCancelled });
+  } catch (error) {
+    if (isDomainError(error)) return data<CancelReply>({ ok: false, bookingId, error: error.message }, { status: statusForDomainError(error) });
+    throw error;
+  }
+}
+
+const pastStatusWords: Record<PastBookingStatus, string> = {
+  REDEEMED: "Used",
+  CANCELLED: "Cancelled",
+  PROVIDER_CANCELLED: "Cancelled by provider",
+  NO_SHOW: "Missed",
+  ENDED: "Not checked in yet",
+};
+
+export default function MyBookings() {
+  const { balancePence, upcoming, past } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  // An error about a booking not on this page (someone else's, or gone) is shown at the top instead.
+  const errorBesideBooking = reply && !reply.ok && upcoming.some((b) => b.id === reply.bookingId) ? reply.bookingId : null;
+  return (
+    <YoungShell balancePence={balancePence}>
+      <h1>My bookings</h1>
+      {reply?.ok ? (
+        <Notice tone="success" title={reply.alreadyCancelled ? "This booking was already cancelled" : "Booking cancelled"}>
+          {reply.refundedPence > 0 ? (
+            <p>
+              <Money pence={reply.refundedPence} /> is back on your pass.
+            </p>
+          ) : (
+            <p>It was free, so no credit was taken. Your place has been given back.</p>
+          )}
+        </Notice>
+      ) : null}
+      {reply && !reply.ok && errorBesideBooking === null ? (
+        <Notice tone="error" title="That did not work">
+          <p>{reply.error}</p>
+        </Notice>
+      ) : null}
+
+      <h2 id="upcoming-heading">Coming up</h2>
+      {upcoming.length === 0 ? (
+        <p>
+          Nothing booked. <Link to="/">Find something to do</Link>.
+        </p>
+      ) : (
+        <ul className="booking-list" aria-labelledby="upcoming-heading">
+          {upcoming.map((booking) => {
+            const titleId = `booking-${booking.id}-title`;
+            return (
+              <li key={booking.id} className="booking ticket" aria-labelledby={titleId}>
+                <h3 id={titleId} className="ticket__title">
+                  <Link to={`/activities/${booking.activityId}`}>{booking.title}</Link>
+                </h3>
+                <p className="ticket__when">
+                  <time dateTime={isoDateTime(booking.startsAt)}>{formatDateTime(booking.startsAt)}</time> to{" "}
+                  <time dateTime={isoDateTime(booking.endsAt)}>{formatTime(booking.endsAt)}</time>
+                </p>
+                <p className="ticket__where">
+                  {booking.venueName}, {booking.venueAddress}
+                </p>
+                <div className="ticket__door">
+                  <QrCode svg={booking.qrSvg} label={`QR code for booking code ${booking.code}`} className="ticket__qr" />
+                  <p className="ticket__code-label">Show this at the door, or read out the code:</p>
+                  <p className="booking__code ticket__code">{booking.code}</p>
+                </div>
+                <div className="ticket__actions">
+                  {/* A file download, not a page: a plain link so the browser saves it. */}
+                  <a className="button button--secondary" href={`/young/bookings/${booking.id}/calendar.ics`} download>
+                    Add to calendar<span className="visually-hidden">: {booking.title}</span>
+                  </a>
+                  {booking.canCancel ? (
+                    <Form method="post" className="ticket__cancel">
+                      <input type="hidden" name="intent" value="cancel" />
+                      <input type="hidden" name="bookingId" value={booking.id} />
+                      <button type="submit" className="button button--secondary" aria-describedby={`booking-${booking.id}-cancel-hint`}>
+                        Cancel<span className="visually-hidden"> {booking.title}</span>
+                      </button>
+                    </Form>
+                  ) : null}
+                </div>
+                {errorBesideBooking === booking.id && reply && !reply.ok ? (
+                  <Notice tone="error" title="Not cancelled" className="ticket__error">
+                    <p>{reply.error}</p>
+                  </Notice>
+                ) : null}
+                <p className="hint" id={`booking-${booking.id}-cancel-hint`}>
+                  {booking.canCancel ? (
+                    <>
+                      You can cancel until {formatDateTime(booking.cancelUntil)} and get{" "}
+                      {booking.pricePence > 0 ? <Money pence={booking.pricePence} /> : "your place"} back.
+                    </>
+                  ) : (
+                    "Too late to cancel online. Contact the provider if you cannot go."
+                  )}
+                </p>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      <h2 id="past-heading">Past and cancelled</h2>
+      {past.length === 0 ? (
+        <p>Nothing here yet.</p>
+      ) : (
+        <ul className="booking-list" aria-labelledby="past-heading">
+          {past.map((booking) => (
+            <li key={booking.id} className="booking past-booking">
+              <h3 className="past-booking__title">
+                <Link to={`/activities/${booking.activityId}`}>{booking.title}</Link>
+              </h3>
+              <p className="past-booking__when">
+                <time dateTime={isoDateTime(booking.startsAt)}>{formatDateTime(booking.startsAt)}</time> at {booking.venueName}
+              </p>
+              <p className="status-tag" data-status={booking.status}>
+                <span className="visually-hidden">Status: </span>
+                {pastStatusWords[booking.status]}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </YoungShell>
+  );
+}
