@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "My Playpass" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { youngPerson } = await requireYoungPerson(request);
-  const [pass, bookings] = await Promise.all([passSummary(getDb(), youngPerson.id), upcomingBookings(getDb(), youngPerson.id)]);
+  const [pass, bookings] = await Promise.all([passSummary(getDb(), youngPerson.id), upcomingBookings(getDb(), youngPerson.id, new Date(), 20)]);
   const daysLeft = pass.expiresAt ? Math.ceil((Date.parse(pass.expiresAt) - Date.now()) / 86_400_000) : null;
   return { firstName: youngPerson.firstName, pass, bookings, daysLeft, now: new Date().toISOString() };
 }

@@ -1,5 +1,6 @@
 // What a young person sees of their own pass and bookings.
 import type { Db } from "~/lib/db.server";
+import type { Prisma } from "~/generated/prisma/client";
 import { penceFromBigInt } from "../money";
 
 /** Total spendable credit across live allocations, and the soonest expiry. */
@@ -22,38 +23,6 @@ export async function passSummary(db: Db, youngPersonId: string, now = new Date(
       balancePence: penceFromBigInt(a.wallet?.balancePence ?? 0n),
     })),
   };
-}
-
-export async function upcomingBookings(db: Db, youngPersonId: string, now = new Date()) {
-  const bookings = await db.booking.findMany({
-    where: { youngPersonId, status: "CONFIRMED", slot: { endsAt: { gt: now } } },
-    orderBy: { slot: { startsAt: "asc" } },
-    take: 20,
-    select: {
-      id: true,
-      code: true,
-      pricePence: true,
-      slot: {
-        select: {
-          startsAt: true,
-          endsAt: true,
-          activity: { select: { id: true, title: true, category: true, cancellationCutoffHours: true, venue: { select: { name: true } } } },
-        },
-      },
-    },
-  });
-  return bookings.map((b) => ({
-    id: b.id,
-    code: b.code,
-    pricePence: b.pricePence,
-    startsAt: b.slot.startsAt.toISOString(),
-    endsAt: b.slot.endsAt.toISOString(),
-    activityId: b.slot.activity.id,
-    title: b.slot.activity.title,
-    category: b.slot.activity.category,
-    venueName: b.slot.activity.venue.name,
-    cancelUntil: new Date(b.slot.startsAt.getTime() - b.slot.activity.cancellationCutoffHours * 3_600_000).toISOString(),
-  }));
 }
 
 export type PastBookingStatus = "REDEEMED" | "CANCELLED" | "PROVIDER_CANCELLED" | "NO_SHOW" | "ENDED";
@@ -83,21 +52,10 @@ const bookingCardSelect = {
  * A young person's bookings, split as they think of them: still to go to (confirmed, not yet over),
  * and everything else, newest first. Always scoped to their own id.
  */
-export async function myBookings(db: Db, youngPersonId: string, now = new Date(), pastLimit = 50) {
-  const [upcoming, past] = await Promise.all([
-    db.booking.findMany({
-      where: { youngPersonId, status: "CONFIRMED", slot: { endsAt: { gt: now } } },
-      orderBy: { slot: { startsAt: "asc" } },
-      select: bookingCardSelect,
-    }),
-    db.booking.findMany({
-      where: { youngPersonId, OR: [{ status: { not: "CONFIRMED" } }, { slot: { endsAt: { lte: now } } }] },
-      orderBy: [{ slot: { startsAt: "desc" } }, { createdAt: "desc" }],
-      take: pastLimit,
-      select: bookingCardSelect,
-    }),
-  ]);
-  const card = (b: (typeof upcoming)[number]) => ({
+type BookingCardRow = Prisma.BookingGetPayload<{ select: typeof bookingCardSelect }>;
+
+function card(b: BookingCardRow) {
+  return {
     id: b.id,
     code: b.code,
     pricePence: b.pricePence,
@@ -107,12 +65,39 @@ export async function myBookings(db: Db, youngPersonId: string, now = new Date()
     title: b.slot.activity.title,
     venueName: b.slot.activity.venue.name,
     venueAddress: `${b.slot.activity.venue.addressLine1}, ${b.slot.activity.venue.town} ${b.slot.activity.venue.postcode}`,
+  };
+}
+
+/** Bookings still to go to (confirmed, not yet over), soonest first, with the last moment to cancel. */
+export async function upcomingBookings(db: Db, youngPersonId: string, now = new Date(), take?: number) {
+  const rows = await db.booking.findMany({
+    where: { youngPersonId, status: "CONFIRMED", slot: { endsAt: { gt: now } } },
+    orderBy: { slot: { startsAt: "asc" } },
+    take,
+    select: bookingCardSelect,
   });
+  return rows.map((b) => ({
+    ...card(b),
+    cancelUntil: new Date(b.slot.startsAt.getTime() - b.slot.activity.cancellationCutoffHours * 3_600_000).toISOString(),
+  }));
+}
+
+/**
+ * A young person's bookings, split as they think of them: still to go to, and everything else,
+ * newest first. Always scoped to their own id.
+ */
+export async function myBookings(db: Db, youngPersonId: string, now = new Date(), pastLimit = 50) {
+  const [upcoming, past] = await Promise.all([
+    upcomingBookings(db, youngPersonId, now),
+    db.booking.findMany({
+      where: { youngPersonId, OR: [{ status: { not: "CONFIRMED" } }, { slot: { endsAt: { lte: now } } }] },
+      orderBy: [{ slot: { startsAt: "desc" } }, { createdAt: "desc" }],
+      take: pastLimit,
+      select: bookingCardSelect,
+    }),
+  ]);
   return {
-    upcoming: upcoming.map((b) => ({
-      ...card(b),
-      cancelUntil: new Date(b.slot.startsAt.getTime() - b.slot.activity.cancellationCutoffHours * 3_600_000).toISOString(),
-    })),
+    upcoming,
     // A confirmed booking whose session is over is waiting to be marked used or missed.
     past: past.map((b) => ({ ...card(b), status: (b.status === "CONFIRMED" ? "ENDED" : b.status) as PastBookingStatus })),
   };
