@@ -245,6 +245,22 @@ describe("a provider cancelling a slot", () => {
     await expectLedgerOk(council.id);
   });
 
+  it("does not tell a young person whose pass was stopped that the credit is back on it", async () => {
+    const { council, programme, slot, provider } = await createScene({ activity: { pricePence: 600 } });
+    const person = await createYoungPerson({ programmeId: programme.id, allocationPence: 2_000 });
+    await book(person.youngPerson.id, slot.id);
+    await revokeAllocation(db(), { allocationId: person.allocation!.id, reason: "moved away" });
+    const budgetBefore = await budgetBalance(programme.id);
+
+    await cancelSlot(db(), { slotId: slot.id, providerId: provider.id, reason: "" });
+
+    const message = await db().message.findFirstOrThrow({ where: { recipient: person.youngPerson.email! } });
+    expect(message.body).toMatch(/has been cancelled by the provider\.$/);
+    expect(message.body).not.toMatch(/back on your pass/);
+    expect(await budgetBalance(programme.id)).toBe(budgetBefore + 600);
+    await expectLedgerOk(council.id);
+  });
+
   it("leaves redeemed bookings alone, and a second cancel changes nothing", async () => {
     const { council, programme, slot, provider } = await createScene();
     const came = await createYoungPerson({ programmeId: programme.id });

@@ -87,14 +87,17 @@ export async function cancelSlot(
     const refunded = bookings.length;
     for (const booking of bookings) {
       await releasePlace(tx, slot.id);
-      await endHold(tx, booking, { kind: "PROVIDER_CANCEL", accountId: await refundAccountOf(tx, booking), actorUserId: input.actorUserId });
+      const refundTo = await refundAccountOf(tx, booking);
+      await endHold(tx, booking, { kind: "PROVIDER_CANCEL", accountId: refundTo, actorUserId: input.actorUserId });
+      // A pass that has since expired or been stopped cannot take the credit back: it went to the programme instead.
+      const backOnPass = booking.pricePence > 0 && (await tx.account.count({ where: { id: refundTo, type: "WALLET" } })) === 1;
       await queueMessage(tx, booking.youngPerson, {
         template: "slot-cancelled",
         subject: `${slot.activity.title} is cancelled`,
         body:
           // Parenthesised so trim() applies to the whole message, not just the part after the reason.
           (`Hi ${booking.youngPerson.firstName}, ${slot.activity.title} on ${slot.startsAt.toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "full", timeStyle: "short" })} has been cancelled by the provider` +
-          `${input.reason ? ` (${input.reason})` : ""}. ${booking.pricePence > 0 ? `${formatPence(booking.pricePence)} is back on your pass.` : ""}`).trim(),
+          `${input.reason ? ` (${input.reason})` : ""}. ${backOnPass ? `${formatPence(booking.pricePence)} is back on your pass.` : ""}`).trim(),
       });
     }
     await recordAudit(tx, {
