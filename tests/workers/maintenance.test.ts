@@ -1,11 +1,10 @@
-import type { Job } from "bullmq";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { getDb } from "~/lib/db.server";
-import { resetEnvForTests } from "~/lib/env.server";
-import { closeQueues, getQueue } from "~/lib/queues.server";
-import { closeRedis, createRedis, evictionPolicyProblem } from "~/lib/redis.server";
+import { getQueue } from "~/lib/queues.server";
+import { createRedis, evictionPolicyProblem } from "~/lib/redis.server";
+import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
 import { processJob as runMaintenance } from "../../workers/maintenance";
 import { processJob as runNotification } from "../../workers/notifications";
 import { createProgramme, createYoungPerson, uniqueSuffix } from "../factories";
@@ -15,8 +14,6 @@ import { startThrowawayRedis } from "../support/redis-server";
 const db = () => getDb();
 const SECOND = 1_000;
 
-/** What a BullMQ worker hands a processor, as far as our processors look. */
-const fakeJob = (data: unknown) => ({ id: `test-${uniqueSuffix()}`, data, attemptsMade: 0 }) as unknown as Job;
 
 async function pendingMessage(createdAt = new Date()) {
   return db().message.create({
@@ -26,19 +23,7 @@ async function pendingMessage(createdAt = new Date()) {
 
 const notificationJob = (messageId: string) => getQueue("notifications").getJob(`message-${messageId}`);
 
-// Notify must be off for this file whatever the shell says: without a key, messages go to the outbox.
-const notifyKeyBefore = process.env.NOTIFY_API_KEY;
-beforeAll(() => {
-  delete process.env.NOTIFY_API_KEY;
-  resetEnvForTests();
-});
-
-afterAll(async () => {
-  if (notifyKeyBefore !== undefined) process.env.NOTIFY_API_KEY = notifyKeyBefore;
-  resetEnvForTests();
-  await closeQueues();
-  await closeRedis();
-});
+useWorkerTestEnvironment();
 
 describe('maintenance "sweep-outbox"', () => {
   it("puts PENDING messages older than 30 s on the notifications queue, and leaves newer ones", async () => {

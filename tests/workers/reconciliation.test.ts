@@ -1,38 +1,22 @@
 import { randomUUID } from "node:crypto";
-import type { Job } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { getDb } from "~/lib/db.server";
-import { resetEnvForTests } from "~/lib/env.server";
-import { closeQueues, getQueue, QUEUES } from "~/lib/queues.server";
-import { closeRedis } from "~/lib/redis.server";
+import { getQueue, QUEUES } from "~/lib/queues.server";
 import { bookSlot, redeemBooking } from "~/domain/booking";
 import { expiryReminderKey } from "~/domain/programmes";
+import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
 import { processJob as runReconciliation, schedules } from "../../workers/reconciliation";
 import { processJob as runNotification } from "../../workers/notifications";
-import { calendarDay, createProgramme, createScene, createYoungPerson, daysFromNow, doorActor, uniqueSuffix } from "../factories";
+import { calendarDay, createProgramme, createScene, createYoungPerson, daysFromNow, doorActor } from "../factories";
 import { budgetBalance, expectLedgerOk, walletBalance } from "../helpers";
 
 const db = () => getDb();
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** What a BullMQ worker hands a processor, as far as our processors look. */
-const fakeJob = (data: unknown) => ({ id: `test-${uniqueSuffix()}`, data, attemptsMade: 0 }) as unknown as Job;
 
-// Notify must be off for this file whatever the shell says: without a key, messages go to the outbox.
-const notifyKeyBefore = process.env.NOTIFY_API_KEY;
-beforeAll(() => {
-  delete process.env.NOTIFY_API_KEY;
-  resetEnvForTests();
-});
-
-afterAll(async () => {
-  if (notifyKeyBefore !== undefined) process.env.NOTIFY_API_KEY = notifyKeyBefore;
-  resetEnvForTests();
-  await closeQueues();
-  await closeRedis();
-});
+useWorkerTestEnvironment();
 
 /** A 500p booking on a slot that ended `endedAgo` ms ago, booked (in the past) before it started. */
 async function pastBooking(endedAgo: number, programme: { noShowPolicy?: "RELEASE" | "CHARGE"; disputeWindowDays?: number } = {}) {
