@@ -14,8 +14,10 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await getActor(request);
-  const youngPersonCouncil = actor?.memberships.find((m) => m.role === "YOUNG_PERSON")?.youngPersonId
-    ? (await getDb().youngPerson.findFirst({ where: { userId: actor.userId }, select: { councilId: true } }))?.councilId
+  // A signed-in young person sees what their own council offers.
+  const youngPersonId = actor?.memberships.find((m) => m.role === "YOUNG_PERSON")?.youngPersonId;
+  const youngPersonCouncil = youngPersonId
+    ? (await getDb().youngPerson.findUnique({ where: { id: youngPersonId }, select: { councilId: true } }))?.councilId
     : undefined;
   const activities = await listBookableActivities(getDb(), { councilId: youngPersonCouncil, take: 60 });
   return { activities, home: actor ? homePathFor(actor) : null };
