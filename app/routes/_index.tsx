@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Index() {
   const { activities, home } = useLoaderData<typeof loader>();
   return (
-    <PublicShell>
+    <PublicShell homeHref={home ?? undefined}>
       <section className="hero">
         <h1>Find something to do</h1>
         <p>Swimming, football, climbing, dance, music and more, paid for with your Playpass.</p>

@@ -28,7 +28,7 @@ type CouncilRow = { id: string; name: string; fundedPence: number; ok: boolean; 
 export default function AdminHome() {
   const { councils } = useLoaderData<typeof loader>();
   return (
-    <PublicShell>
+    <PublicShell homeHref="/admin" showSignOut>
       <h1>Councils</h1>
       <DataTable
         caption="Councils and their ledgers"

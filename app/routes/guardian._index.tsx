@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function GuardianHome() {
   const { children } = useLoaderData<typeof loader>();
   return (
-    <PublicShell>
+    <PublicShell homeHref="/guardian" showSignOut>
       <h1>Bookings</h1>
       {children.map((child) => (
         <section key={child.firstName}>

@@ -1,6 +1,6 @@
 // A young person's pass: the QR a till scans for walk-in use, and every movement of their credit with a running balance.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { passCodeOf, passSummary } from "~/domain/booking/queries";
 import { walletStatement } from "~/domain/ledger";
@@ -68,6 +68,21 @@ export default function MyPass() {
           ))}
         </ol>
       )}
+      <section className="sign-out-panel" aria-labelledby="sign-out-heading">
+        <h2 id="sign-out-heading">Signing out</h2>
+        <p>Using a phone someone else also uses? Sign out when you are done.</p>
+        <Form method="post" action="/logout">
+          <button type="submit" className="button button--secondary">
+            Sign out
+          </button>
+        </Form>
+        <Form method="post" action="/logout">
+          <input type="hidden" name="everywhere" value="yes" />
+          <button type="submit" className="button button--secondary">
+            Sign out on every device
+          </button>
+        </Form>
+      </section>
     </YoungShell>
   );
 }

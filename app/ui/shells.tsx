@@ -188,17 +188,21 @@ type PublicShellProps = ShellProps & {
   homeHref?: string;
   /** The look; public pages are mostly read by young people. */
   theme?: Theme;
+  /** Pages that are someone's home (guardian, admin): "Sign out" in place of the account link. */
+  showSignOut?: boolean;
 };
 
 /** Pages anyone can see: the landing page, activity pages, signing in. */
-export function PublicShell({ homeHref, theme = "young", children }: PublicShellProps) {
+export function PublicShell({ homeHref, theme = "young", showSignOut = false, children }: PublicShellProps) {
   return (
     <div className="shell" data-theme={theme}>
       <header className="masthead masthead--public">
         <div className="masthead__inner">
           <Wordmark to="/" />
           <nav aria-label="Account">
-            {homeHref ? (
+            {showSignOut ? (
+              <SignOut />
+            ) : homeHref ? (
               <Link to={homeHref} className="nav-link nav-link--pill">
                 My Playpass
               </Link>

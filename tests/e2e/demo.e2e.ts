@@ -108,6 +108,12 @@ describe("my bookings and my pass", () => {
     const latest = await page.locator(".statement__balance .money").first().innerText();
     expect(latest).toBe(chip);
     await screenshot(page, "young-pass");
+
+    // On a shared phone: signing out ends the session, and the pages ask for sign-in again.
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Find something to do" }).waitFor();
+    await page.goto(`${baseURL}/young/pass`);
+    await page.waitForURL(/\/login\?redirectTo=%2Fyoung%2Fpass/);
     await context.close();
   });
 });
