@@ -3,10 +3,18 @@ import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css?url";
+import youngStyles from "~/styles/young.css?url";
+import providerStyles from "~/styles/provider.css?url";
+import councilStyles from "~/styles/council.css?url";
+import adminStyles from "~/styles/admin.css?url";
 import { PublicShell } from "~/ui/shells";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
+  { rel: "stylesheet", href: youngStyles },
+  { rel: "stylesheet", href: providerStyles },
+  { rel: "stylesheet", href: councilStyles },
+  { rel: "stylesheet", href: adminStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "manifest", href: "/manifest.webmanifest" },
 ];

@@ -1,5 +1,5 @@
 // The worker process: starts every BullMQ worker and job scheduler, and drains them on SIGTERM.
-import { Worker, type Processor } from "bullmq";
+import { Worker, type Processor, type RepeatOptions } from "bullmq";
 import { assertEnvAtStartup } from "~/lib/env.server";
 import { getDb } from "~/lib/db.server";
 import { logger } from "~/lib/logger.server";
@@ -40,16 +40,23 @@ function startWorker(name: QueueName, processor: Processor, concurrency: number)
 }
 
 await refuseEvictingRedis();
-const workers = [
-  startWorker("notifications", notifications.processJob, 5),
-  startWorker("maintenance", maintenance.processJob, 1),
-  startWorker("reconciliation", reconciliation.processJob, 1),
+
+type WorkerModule = {
+  processJob: Processor;
+  schedules?: readonly { id: string; repeat: Omit<RepeatOptions, "key">; data: unknown }[];
+};
+// One line per queue: its processor module and how many jobs it runs at once.
+const MODULES: { queue: QueueName; module: WorkerModule; concurrency: number }[] = [
+  { queue: "notifications", module: notifications, concurrency: 5 },
+  { queue: "maintenance", module: maintenance, concurrency: 1 },
+  { queue: "reconciliation", module: reconciliation, concurrency: 1 },
 ];
-for (const schedule of maintenance.schedules) {
-  await getQueue("maintenance").upsertJobScheduler(schedule.id, { every: schedule.every }, { name: schedule.id, data: schedule.data });
-}
-for (const schedule of reconciliation.schedules) {
-  await getQueue("reconciliation").upsertJobScheduler(schedule.id, schedule.repeat, { name: schedule.id, data: schedule.data });
+
+const workers = MODULES.map(({ queue, module, concurrency }) => startWorker(queue, module.processJob, concurrency));
+for (const { queue, module } of MODULES) {
+  for (const schedule of module.schedules ?? []) {
+    await getQueue(queue).upsertJobScheduler(schedule.id, schedule.repeat, { name: schedule.id, data: schedule.data });
+  }
 }
 logger.info({ queues: workers.map((w) => w.name) }, "workers started");
 

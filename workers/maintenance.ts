@@ -10,9 +10,9 @@ export const queue = QUEUES.maintenance;
 
 /** Job schedulers (BullMQ 6): upserted at every start; each run is idempotent, so duplicates are harmless. */
 export const schedules = [
-  { id: "verify-ledgers", every: 60 * 60 * 1000, data: { task: "verify-ledgers" as const } },
-  { id: "sweep-outbox", every: 60 * 1000, data: { task: "sweep-outbox" as const } },
-  { id: "expire-sessions", every: 6 * 60 * 60 * 1000, data: { task: "expire-sessions" as const } },
+  { id: "verify-ledgers", repeat: { every: 60 * 60 * 1000 }, data: { task: "verify-ledgers" as const } },
+  { id: "sweep-outbox", repeat: { every: 60 * 1000 }, data: { task: "sweep-outbox" as const } },
+  { id: "expire-sessions", repeat: { every: 6 * 60 * 60 * 1000 }, data: { task: "expire-sessions" as const } },
 ];
 
 export const processJob: Processor = async (job) => {

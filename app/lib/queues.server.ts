@@ -27,6 +27,38 @@ export const QUEUES = {
       z.object({ task: z.literal("expire-allocations") }),
     ]),
   },
+  // Payout runs, Stripe transfers, bank files and Stripe webhook events (workers/settlement.ts).
+  settlement: {
+    name: "settlement",
+    payload: z.discriminatedUnion("task", [
+      z.object({ task: z.literal("create-payout-runs") }),
+      z.object({ task: z.literal("pay-payout"), payoutId: z.string().uuid() }),
+      z.object({ task: z.literal("process-stripe-event"), eventId: z.string().min(1) }),
+    ]),
+  },
+  // Providers' attendance reports matched against bookings (workers/attendance.ts).
+  attendance: {
+    name: "attendance",
+    payload: z.discriminatedUnion("task", [z.object({ task: z.literal("process-report"), reportId: z.string().uuid() })]),
+  },
+  // Council tasks with progress: enrolment imports, issuing, group top-ups, letters (workers/council-jobs.ts).
+  "council-jobs": {
+    name: "council-jobs",
+    payload: z.object({ backgroundJobId: z.string().uuid() }),
+  },
+  // Waiting lists: offering freed places and expiring unanswered offers (workers/waitlist.ts).
+  waitlist: {
+    name: "waitlist",
+    payload: z.discriminatedUnion("task", [
+      z.object({ task: z.literal("offer-freed-places"), slotId: z.string().uuid() }),
+      z.object({ task: z.literal("expire-offers") }),
+    ]),
+  },
+  // Reminders to young people: the day before a booking (workers/reminders.ts).
+  reminders: {
+    name: "reminders",
+    payload: z.discriminatedUnion("task", [z.object({ task: z.literal("send-day-before-reminders") })]),
+  },
 } as const;
 
 export type QueueName = keyof typeof QUEUES;
