@@ -29,7 +29,10 @@ export type DomainErrorCode =
   | "IDEMPOTENCY_CONFLICT"
   | "CODE_INVALID"
   | "CODE_EXPIRED"
-  | "TOO_MANY_ATTEMPTS";
+  | "TOO_MANY_ATTEMPTS"
+  | "AWAITING_CONSENT"
+  | "WAITLIST_NOT_NEEDED"
+  | "OFFER_EXPIRED";
 
 export class DomainError extends Error {
   override name = "DomainError";
