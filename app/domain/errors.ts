@@ -32,7 +32,9 @@ export type DomainErrorCode =
   | "TOO_MANY_ATTEMPTS"
   | "AWAITING_CONSENT"
   | "WAITLIST_NOT_NEEDED"
-  | "OFFER_EXPIRED";
+  | "OFFER_EXPIRED"
+  | "VETTING_STATE"
+  | "CHECKLIST_INCOMPLETE";
 
 export class DomainError extends Error {
   override name = "DomainError";
