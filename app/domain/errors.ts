@@ -34,7 +34,16 @@ export type DomainErrorCode =
   | "WAITLIST_NOT_NEEDED"
   | "OFFER_EXPIRED"
   | "VETTING_STATE"
-  | "CHECKLIST_INCOMPLETE";
+  | "CHECKLIST_INCOMPLETE"
+  | "ACTIVATION_CODE_UNKNOWN"
+  | "ACTIVATION_CODE_USED"
+  | "ACTIVATION_CODE_EXPIRED"
+  | "CONTACT_IN_USE"
+  | "CONSENT_LINK_UNKNOWN"
+  | "CONSENT_LINK_USED"
+  | "CONSENT_LINK_EXPIRED"
+  | "NOT_RATEABLE"
+  | "ALREADY_RATED";
 
 export class DomainError extends Error {
   override name = "DomainError";
@@ -58,6 +67,8 @@ export function statusForDomainError(error: DomainError): number {
   switch (error.code) {
     case "NOT_FOUND":
     case "UNKNOWN_CODE":
+    case "ACTIVATION_CODE_UNKNOWN":
+    case "CONSENT_LINK_UNKNOWN":
       return 404;
     case "FORBIDDEN":
     case "WRONG_PROVIDER":
