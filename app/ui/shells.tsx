@@ -167,6 +167,21 @@ export function CouncilShell({ councilName, children }: CouncilShellProps) {
                 </NavLink>
               </li>
               <li>
+                <NavLink to="/council/budget" className="nav-link">
+                  Budget
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/council/evidence" className="nav-link">
+                  Evidence
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/council/providers" className="nav-link">
+                  Providers
+                </NavLink>
+              </li>
+              <li>
                 <NavLink to="/council/young-people/import" className="nav-link">
                   Import young people
                 </NavLink>
