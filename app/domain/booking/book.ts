@@ -47,13 +47,29 @@ export async function bookSlot(db: Db, input: BookSlotInput): Promise<BookedSlot
   if (age < activity.minAge || age > activity.maxAge) {
     throw new DomainError("AGE_NOT_ELIGIBLE", `This activity is for ages ${activity.minAge} to ${activity.maxAge}.`);
   }
+  if (youngPerson.status === "AWAITING_CONSENT") {
+    throw new DomainError(
+      "AWAITING_CONSENT",
+      "Your parent or carer needs to say yes before you can book. We sent them a link: ask them to open it, then try again.",
+    );
+  }
   const allocation = await chooseAllocation(db, youngPerson.id, activity.category, activity.pricePence, now);
+  // A place held for this young person from the waiting list: they book into it, nobody else can.
+  const offer = await db.waitlistEntry.findFirst({
+    where: { slotId: slot.id, youngPersonId: youngPerson.id, status: "OFFERED", offerExpiresAt: { gt: now } },
+    select: { id: true },
+  });
 
   try {
     return await db.$transaction(async (tx) => {
-      const taken = await tx.$executeRaw`
-        UPDATE "Slot" SET "booked" = "booked" + 1
-        WHERE "id" = ${slot.id}::uuid AND "status" = 'SCHEDULED' AND "booked" < "capacity" AND "startsAt" > ${now}`;
+      // Places held for people offered them from the waiting list count as taken for everyone else.
+      const taken = offer
+        ? await tx.$executeRaw`
+            UPDATE "Slot" SET "booked" = "booked" + 1, "offered" = "offered" - 1
+            WHERE "id" = ${slot.id}::uuid AND "status" = 'SCHEDULED' AND "offered" > 0 AND "startsAt" > ${now}`
+        : await tx.$executeRaw`
+            UPDATE "Slot" SET "booked" = "booked" + 1
+            WHERE "id" = ${slot.id}::uuid AND "status" = 'SCHEDULED' AND "booked" + "offered" < "capacity" AND "startsAt" > ${now}`;
       if (taken === 0) throw await whySlotUnavailable(tx, slot.id);
 
       // Shares the lock that freezing, revoking and expiring take, so none of them can slip in between.
@@ -76,6 +92,16 @@ export async function bookSlot(db: Db, input: BookSlotInput): Promise<BookedSlot
         select: { id: true, code: true, pricePence: true },
       });
       if (activity.pricePence > 0) await holdCredit(tx, activity.councilId, allocation, booking.id, activity.pricePence);
+      // The slot lock is held, so an offer cannot expire under us once we are here; the check is the proof.
+      const closed = await tx.waitlistEntry.updateMany({
+        where: offer
+          ? { id: offer.id, status: "OFFERED", offerExpiresAt: { gt: now } }
+          : { slotId: slot.id, youngPersonId: youngPerson.id, status: "WAITING" },
+        data: { status: "BOOKED", bookingId: booking.id },
+      });
+      if (offer && closed.count === 0) {
+        throw new DomainError("OFFER_EXPIRED", "The place held for you has gone to the next person on the waiting list. Pick another time.", "slotId");
+      }
       return { ...booking, created: true };
     });
   } catch (error) {
@@ -183,10 +209,14 @@ function allocationProblem(status: string, expiresAt: Date, now: Date): DomainEr
 }
 
 async function whySlotUnavailable(tx: DbTx, slotId: string): Promise<DomainError> {
-  const slot = await tx.slot.findUniqueOrThrow({ where: { id: slotId }, select: { status: true, booked: true, capacity: true } });
+  const slot = await tx.slot.findUniqueOrThrow({ where: { id: slotId }, select: { status: true, booked: true, offered: true, capacity: true } });
   if (slot.status === "CANCELLED") return new DomainError("SLOT_CANCELLED", "This session has been cancelled by the provider. Pick another time.", "slotId");
-  if (slot.booked >= slot.capacity) {
-    return new DomainError("SLOT_FULL", "Sorry, this session is full. Pick another time or join the waiting list.", "slotId");
+  if (slot.booked + slot.offered >= slot.capacity) {
+    return new DomainError(
+      "SLOT_FULL",
+      "Sorry, this session is full. Join the waiting list and we will tell you if a place comes up, or pick another time.",
+      "slotId",
+    );
   }
   return new DomainError("SLOT_STARTED", "This session has already started. Pick a later time.", "slotId");
 }

@@ -6,6 +6,7 @@ import { queueMessage } from "../notifications/messages";
 import { formatPence } from "../money";
 import { cancellationDeadline } from "./windows";
 import { endHold, refundAccountOf, releasePlace } from "./end-hold";
+import { offerFreedPlaces } from "./waitlist";
 
 export type CancelResult = { bookingId: string; refundedPence: number; alreadyCancelled: boolean };
 
@@ -48,6 +49,8 @@ export async function cancelBooking(
     }
     await releasePlace(tx, booking.slotId);
     await endHold(tx, booking, { kind: "CANCEL", accountId: await refundAccountOf(tx, booking), actorUserId: input.actorUserId });
+    // The freed place goes to the first on the waiting list in this same transaction, before anyone else can take it.
+    await offerFreedPlaces(tx, booking.slotId, now);
     return { bookingId: booking.id, refundedPence: booking.pricePence, alreadyCancelled: false };
   });
 }
@@ -64,8 +67,10 @@ export async function cancelSlot(
   return db.$transaction(async (tx) => {
     const slot = await tx.slot.findUnique({ where: { id: input.slotId }, include: { activity: true } });
     if (!slot || slot.activity.providerId !== input.providerId) throw new DomainError("NOT_FOUND", "We could not find that session.");
-    const changed = await tx.slot.updateMany({ where: { id: slot.id, status: "SCHEDULED" }, data: { status: "CANCELLED" } });
+    const changed = await tx.slot.updateMany({ where: { id: slot.id, status: "SCHEDULED" }, data: { status: "CANCELLED", offered: 0 } });
     if (changed.count === 0) return { refundedBookings: 0, alreadyCancelled: true };
+    // Nobody can be offered a place on a cancelled session: its waiting list closes with it.
+    await tx.waitlistEntry.updateMany({ where: { slotId: slot.id, status: { in: ["WAITING", "OFFERED"] } }, data: { status: "EXPIRED" } });
 
     // Locks in the order every booking path takes them: slot, bookings, allocations, accounts. Every booking is
     // claimed in one conditional statement (one redeemed or cancelled meanwhile keeps its ending), then their
