@@ -8,6 +8,7 @@ import { closeQueues, getQueue, type QueueName } from "~/lib/queues.server";
 import * as notifications from "./notifications";
 import * as maintenance from "./maintenance";
 import * as reconciliation from "./reconciliation";
+import * as waitlist from "./waitlist";
 
 const SHUTDOWN_BOUND_MS = 20_000;
 
@@ -50,6 +51,7 @@ const MODULES: { queue: QueueName; module: WorkerModule; concurrency: number }[]
   { queue: "notifications", module: notifications, concurrency: 5 },
   { queue: "maintenance", module: maintenance, concurrency: 1 },
   { queue: "reconciliation", module: reconciliation, concurrency: 1 },
+  { queue: "waitlist", module: waitlist, concurrency: 2 },
 ];
 
 const workers = MODULES.map(({ queue, module, concurrency }) => startWorker(queue, module.processJob, concurrency));
