@@ -9,6 +9,7 @@ import * as notifications from "./notifications";
 import * as maintenance from "./maintenance";
 import * as reconciliation from "./reconciliation";
 import * as waitlist from "./waitlist";
+import * as reminders from "./reminders";
 
 const SHUTDOWN_BOUND_MS = 20_000;
 
@@ -52,6 +53,7 @@ const MODULES: { queue: QueueName; module: WorkerModule; concurrency: number }[]
   { queue: "maintenance", module: maintenance, concurrency: 1 },
   { queue: "reconciliation", module: reconciliation, concurrency: 1 },
   { queue: "waitlist", module: waitlist, concurrency: 2 },
+  { queue: "reminders", module: reminders, concurrency: 1 },
 ];
 
 const workers = MODULES.map(({ queue, module, concurrency }) => startWorker(queue, module.processJob, concurrency));
