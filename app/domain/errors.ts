@@ -49,7 +49,10 @@ export type DomainErrorCode =
   | "CONSENT_LINK_USED"
   | "CONSENT_LINK_EXPIRED"
   | "NOT_RATEABLE"
-  | "ALREADY_RATED";
+  | "ALREADY_RATED"
+  | "PAYOUT_RUN_STATE"
+  | "PAYOUT_STATE"
+  | "STRIPE_UNAVAILABLE";
 
 export class DomainError extends Error {
   override name = "DomainError";
