@@ -1,9 +1,9 @@
-// Enrolment from a CSV (a school roll or council list): every row validated, errors reported by line,
-// and nothing written unless every row is good. Re-importing a file updates people by their external reference.
+// Enrolment from a CSV (a school roll or council list): every row validated, bad rows reported by line with
+// the reason. Re-importing a file updates people by their external reference instead of adding them twice.
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { z } from "zod";
-import type { Db } from "~/lib/db.server";
+import type { Db, DbTx } from "~/lib/db.server";
 import { newPassCode } from "../codes";
 import { normaliseUkMobile } from "../identity/contact";
 
@@ -171,25 +171,31 @@ export async function importYoungPeople(db: Db, councilId: string, rows: Enrolme
       let created = 0;
       let updated = 0;
       for (let start = 0; start < rows.length; start += BATCH) {
-        const batch = rows.slice(start, start + BATCH);
-        const result = await tx.$queryRaw<{ inserted: boolean }[]>`
-          INSERT INTO "YoungPerson" ("councilId", "externalRef", "firstName", "lastName", "dateOfBirth", "postcode", "ward", "needsFlags", "email", "phone", "passCode")
-          SELECT ${councilId}::uuid, r.ref, r.first, r.last, r.dob, r.postcode, r.ward, string_to_array(r.needs, ',')::"NeedsFlag"[], r.email, r.phone, r.pass
-          FROM unnest(${batch.map((r) => r.external_ref)}::text[], ${batch.map((r) => r.first_name)}::text[], ${batch.map((r) => r.last_name)}::text[],
-                      ${batch.map((r) => r.date_of_birth.toISOString().slice(0, 10))}::date[], ${batch.map((r) => r.postcode)}::text[],
-                      ${batch.map((r) => r.ward)}::text[], ${batch.map((r) => r.needs.join(","))}::text[], ${batch.map((r) => r.email)}::text[],
-                      ${batch.map((r) => r.phone)}::text[], ${batch.map(() => newPassCode())}::text[])
-            AS r(ref, first, last, dob, postcode, ward, needs, email, phone, pass)
-          ON CONFLICT ("councilId", "externalRef") DO UPDATE SET
-            "firstName" = EXCLUDED."firstName", "lastName" = EXCLUDED."lastName", "dateOfBirth" = EXCLUDED."dateOfBirth",
-            "postcode" = EXCLUDED."postcode", "ward" = EXCLUDED."ward", "needsFlags" = EXCLUDED."needsFlags",
-            "email" = EXCLUDED."email", "phone" = EXCLUDED."phone"
-          RETURNING (xmax = 0) AS inserted`;
-        created += result.filter((r) => r.inserted).length;
-        updated += result.filter((r) => !r.inserted).length;
+        const result = await upsertYoungPeople(tx, councilId, rows.slice(start, start + BATCH));
+        created += result.created;
+        updated += result.updated;
       }
       return { created, updated };
     },
     { timeout: 120_000 },
   );
+}
+
+/** One multi-row upsert by (council, external reference): a re-imported person is updated, never duplicated. */
+export async function upsertYoungPeople(tx: DbTx, councilId: string, batch: EnrolmentRow[]) {
+  const result = await tx.$queryRaw<{ inserted: boolean }[]>`
+    INSERT INTO "YoungPerson" ("councilId", "externalRef", "firstName", "lastName", "dateOfBirth", "postcode", "ward", "needsFlags", "email", "phone", "passCode")
+    SELECT ${councilId}::uuid, r.ref, r.first, r.last, r.dob, r.postcode, r.ward, string_to_array(r.needs, ',')::"NeedsFlag"[], r.email, r.phone, r.pass
+    FROM unnest(${batch.map((r) => r.external_ref)}::text[], ${batch.map((r) => r.first_name)}::text[], ${batch.map((r) => r.last_name)}::text[],
+                ${batch.map((r) => r.date_of_birth.toISOString().slice(0, 10))}::date[], ${batch.map((r) => r.postcode)}::text[],
+                ${batch.map((r) => r.ward)}::text[], ${batch.map((r) => r.needs.join(","))}::text[], ${batch.map((r) => r.email)}::text[],
+                ${batch.map((r) => r.phone)}::text[], ${batch.map(() => newPassCode())}::text[])
+      AS r(ref, first, last, dob, postcode, ward, needs, email, phone, pass)
+    ON CONFLICT ("councilId", "externalRef") DO UPDATE SET
+      "firstName" = EXCLUDED."firstName", "lastName" = EXCLUDED."lastName", "dateOfBirth" = EXCLUDED."dateOfBirth",
+      "postcode" = EXCLUDED."postcode", "ward" = EXCLUDED."ward", "needsFlags" = EXCLUDED."needsFlags",
+      "email" = EXCLUDED."email", "phone" = EXCLUDED."phone"
+    RETURNING (xmax = 0) AS inserted`;
+  const created = result.filter((r) => r.inserted).length;
+  return { created, updated: result.length - created };
 }

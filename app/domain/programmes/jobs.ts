@@ -1,0 +1,227 @@
+// Long council tasks run by the worker with progress on a BackgroundJob row: enrolment imports, issuing
+// to everyone eligible, and group top-ups. A job may run twice (BullMQ delivers at least once); each
+// kind is safe to repeat: imports upsert by reference, issuing skips people who have a pass, and each
+// top-up carries a key made from the job.
+import { Readable } from "node:stream";
+import { z } from "zod";
+import type { JobKind } from "~/generated/prisma/enums";
+import type { Db } from "~/lib/db.server";
+import { readStoredFile, storeFile, type FileType } from "~/lib/uploads.server";
+import { recordAudit } from "../audit";
+import { DomainError } from "../errors";
+import { parseEnrolmentCsv, upsertYoungPeople } from "./enrolment";
+import { budgetLeft, countEligibleWithout, getProgramme, isUuid, issueAllocationsBatch, type OfficerContext } from "./programmes";
+import { countGroupTopUp, topUpGroupBatch, type YoungPeopleFilter } from "./young-people";
+
+const IMPORT_BATCH = 1_000;
+const ISSUE_BATCH = 250;
+const TOP_UP_BATCH = 200;
+
+const filterSchema = z.object({
+  q: z.string().optional(),
+  ward: z.string().optional(),
+  needs: z.enum(["FREE_SCHOOL_MEALS", "CARE_EXPERIENCED", "SEND", "YOUNG_CARER"]).optional(),
+  status: z.enum(["INVITED", "ACTIVE", "AWAITING_CONSENT", "DEACTIVATED"]).optional(),
+  noContact: z.boolean().optional(),
+});
+
+const INPUTS = {
+  ENROLMENT_IMPORT: z.object({ fileName: z.string() }),
+  ISSUE_ALL: z.object({ programmeId: z.string().uuid() }),
+  GROUP_TOP_UP: z.object({ programmeId: z.string().uuid(), filter: filterSchema, amountPence: z.number().int().positive(), reason: z.string().min(1) }),
+  ACTIVATION_LETTERS: z.object({}),
+} satisfies Record<JobKind, z.ZodType>;
+
+export type ImportResult = { created: number; updated: number; badRows: number; errors: { line: number; message: string }[]; elapsedMs: number };
+export type IssueAllResult = { issued: number; issuedPence: number; stoppedForBudget: boolean; nextNeedsPence: number | null; budgetLeftPence: number };
+export type GroupTopUpJobResult = { toppedUp: number; toppedUpPence: number; stoppedForBudget: boolean; budgetLeftPence: number };
+
+/** The officer's own job, or NOT_FOUND. */
+export async function getCouncilJob(db: Db, councilId: string, jobId: string) {
+  if (!isUuid(jobId)) throw new DomainError("NOT_FOUND", "That task does not exist.");
+  const job = await db.backgroundJob.findFirst({ where: { id: jobId, councilId } });
+  if (!job) throw new DomainError("NOT_FOUND", "That task does not exist.");
+  return job;
+}
+
+export async function listCouncilJobs(db: Db, councilId: string, take = 30) {
+  return db.backgroundJob.findMany({
+    where: { councilId },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { id: true, kind: true, status: true, processed: true, total: true, createdAt: true, finishedAt: true, input: true },
+  });
+}
+
+/** Keeps an uploaded enrolment file and records the import job; the caller enqueues it. */
+export async function startEnrolmentImport(db: Db, context: OfficerContext, file: { bytes: Uint8Array; type: FileType; originalName: string }) {
+  if (file.type !== "csv") throw new DomainError("INVALID_INPUT", "The file must be a CSV file. Save your spreadsheet as “CSV UTF-8” first.", "file");
+  return db.$transaction(async (tx) => {
+    const stored = await storeFile(tx, { ...file, kind: "ENROLMENT_CSV", councilId: context.councilId, uploadedByUserId: context.actorUserId });
+    return tx.backgroundJob.create({
+      data: { councilId: context.councilId, kind: "ENROLMENT_IMPORT", fileId: stored.id, input: { fileName: file.originalName }, createdByUserId: context.actorUserId ?? null },
+      select: { id: true },
+    });
+  });
+}
+
+/** Records a job to issue every eligible young person of an active programme; one already waiting or running is returned instead. */
+export async function startIssueAll(db: Db, context: OfficerContext, programmeId: string) {
+  const programme = await getProgramme(db, context.councilId, programmeId);
+  if (programme.status !== "ACTIVE") {
+    throw new DomainError("INVALID_INPUT", programme.status === "DRAFT" ? "This programme is a draft. Make it active before issuing passes." : "This programme is closed, so no more passes can be issued from it.");
+  }
+  const running = await db.backgroundJob.findFirst({
+    where: { councilId: context.councilId, kind: "ISSUE_ALL", status: { in: ["QUEUED", "RUNNING"] }, input: { path: ["programmeId"], equals: programmeId } },
+    select: { id: true },
+  });
+  if (running) return running;
+  return db.backgroundJob.create({
+    data: { councilId: context.councilId, kind: "ISSUE_ALL", input: { programmeId }, createdByUserId: context.actorUserId ?? null },
+    select: { id: true },
+  });
+}
+
+export async function startGroupTopUp(
+  db: Db,
+  context: OfficerContext,
+  input: { programmeId: string; filter: YoungPeopleFilter; amountPence: number; reason: string },
+) {
+  await getProgramme(db, context.councilId, input.programmeId);
+  const reached = await countGroupTopUp(db, context.councilId, input.programmeId, input.filter);
+  if (reached === 0) throw new DomainError("INVALID_INPUT", "Nobody in this group holds a pass from that programme.", "programmeId");
+  const filter = filterSchema.parse(input.filter);
+  return db.backgroundJob.create({
+    data: {
+      councilId: context.councilId,
+      kind: "GROUP_TOP_UP",
+      input: { programmeId: input.programmeId, filter, amountPence: input.amountPence, reason: input.reason },
+      total: reached,
+      createdByUserId: context.actorUserId ?? null,
+    },
+    select: { id: true },
+  });
+}
+
+/** Jobs recorded but never picked up (the queue add was lost): the worker's sweep enqueues them again. */
+export async function queuedJobsToResend(db: Db, olderThan: Date) {
+  const rows = await db.backgroundJob.findMany({ where: { status: "QUEUED", createdAt: { lt: olderThan } }, select: { id: true }, take: 100 });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Runs one job to the end. Claims it first (a finished job is not run again), writes progress as it goes,
+ * and records the outcome. A DomainError is the job's answer (FAILED with its message); anything else is
+ * thrown so the queue retries.
+ */
+export async function runCouncilJob(db: Db, jobId: string) {
+  const [job] = await db.$queryRaw<{ id: string; councilId: string; kind: JobKind; input: unknown; fileId: string | null; createdByUserId: string | null }[]>`
+    UPDATE "BackgroundJob" SET "status" = 'RUNNING', "startedAt" = coalesce("startedAt", now())
+    WHERE "id" = ${jobId}::uuid AND "status" IN ('QUEUED', 'RUNNING')
+    RETURNING "id", "councilId", "kind", "input", "fileId", "createdByUserId"`;
+  if (!job) return { ran: false as const };
+  const progress = (processed: number, total?: number | null) =>
+    db.backgroundJob.update({ where: { id: job.id }, data: { processed, ...(total !== undefined ? { total } : {}) } });
+  try {
+    let result: Record<string, unknown>;
+    switch (job.kind) {
+      case "ENROLMENT_IMPORT":
+        result = await runImport(db, job, progress);
+        break;
+      case "ISSUE_ALL":
+        result = await runIssueAll(db, job, INPUTS.ISSUE_ALL.parse(job.input), progress);
+        break;
+      case "GROUP_TOP_UP":
+        result = await runGroupTopUp(db, job, INPUTS.GROUP_TOP_UP.parse(job.input), progress);
+        break;
+      case "ACTIVATION_LETTERS":
+        throw new DomainError("INVALID_INPUT", "Activation letters are made when they are downloaded, not in the background.");
+    }
+    await db.backgroundJob.update({ where: { id: job.id }, data: { status: "SUCCEEDED", result: result as object, finishedAt: new Date() } });
+    return { ran: true as const, result };
+  } catch (error) {
+    if (error instanceof DomainError) {
+      await markCouncilJobFailed(db, job.id, error.message);
+      return { ran: true as const, error: error.message };
+    }
+    throw error;
+  }
+}
+
+export async function markCouncilJobFailed(db: Db, jobId: string, message: string) {
+  await db.backgroundJob.updateMany({ where: { id: jobId, status: { in: ["QUEUED", "RUNNING"] } }, data: { status: "FAILED", error: message.slice(0, 500), finishedAt: new Date() } });
+}
+
+type RunningJob = { id: string; councilId: string; fileId: string | null; createdByUserId: string | null };
+type Progress = (processed: number, total?: number | null) => Promise<unknown>;
+
+async function runImport(db: Db, job: RunningJob, progress: Progress): Promise<ImportResult> {
+  const started = Date.now();
+  const file = job.fileId ? await db.storedFile.findFirst({ where: { id: job.fileId, councilId: job.councilId, kind: "ENROLMENT_CSV" } }) : null;
+  if (!file) throw new DomainError("NOT_FOUND", "The uploaded file is no longer there. Upload it again.");
+  const { rows, errors } = await parseEnrolmentCsv(Readable.from([await readStoredFile(file)]));
+  const badRows = errors.length;
+  if (rows.length === 0) {
+    await db.backgroundJob.update({ where: { id: job.id }, data: { result: { created: 0, updated: 0, badRows, errors, elapsedMs: Date.now() - started } } });
+    throw new DomainError("INVALID_INPUT", errors[0] ? `Nothing was imported: line ${errors[0].line}: ${errors[0].message}.` : "Nothing was imported: the file has no rows.");
+  }
+  await progress(0, rows.length);
+  let created = 0;
+  let updated = 0;
+  for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
+    const batch = rows.slice(start, start + IMPORT_BATCH);
+    const written = await db.$transaction((tx) => upsertYoungPeople(tx, job.councilId, batch), { timeout: 60_000 });
+    created += written.created;
+    updated += written.updated;
+    await progress(start + batch.length);
+  }
+  await recordAudit(db, {
+    councilId: job.councilId,
+    actorUserId: job.createdByUserId,
+    action: "young_people.imported",
+    entityType: "BackgroundJob",
+    entityId: job.id,
+    data: { created, updated, badRows, file: file.originalName.slice(0, 100) },
+  });
+  return { created, updated, badRows, errors, elapsedMs: Date.now() - started };
+}
+
+async function runIssueAll(db: Db, job: RunningJob, input: z.infer<typeof INPUTS.ISSUE_ALL>, progress: Progress): Promise<IssueAllResult> {
+  const total = await countEligibleWithout(db, job.councilId, input.programmeId);
+  await progress(0, total);
+  let issued = 0;
+  let issuedPence = 0;
+  for (;;) {
+    const batch = await issueAllocationsBatch(db, { councilId: job.councilId, programmeId: input.programmeId, limit: ISSUE_BATCH, actorUserId: job.createdByUserId });
+    issued += batch.issued;
+    issuedPence += batch.issuedPence;
+    await progress(Math.min(issued, total), Math.max(total, issued));
+    if (batch.done) {
+      return { issued, issuedPence, stoppedForBudget: batch.stoppedForBudget, nextNeedsPence: batch.nextNeedsPence, budgetLeftPence: await budgetLeft(db, input.programmeId) };
+    }
+  }
+}
+
+async function runGroupTopUp(db: Db, job: RunningJob, input: z.infer<typeof INPUTS.GROUP_TOP_UP>, progress: Progress): Promise<GroupTopUpJobResult> {
+  let afterId: string | null = null;
+  let toppedUp = 0;
+  for (;;) {
+    const batch = await topUpGroupBatch(db, {
+      councilId: job.councilId,
+      programmeId: input.programmeId,
+      filter: input.filter,
+      amountPence: input.amountPence,
+      reason: input.reason,
+      jobKey: `group:${job.id}`,
+      afterId,
+      limit: TOP_UP_BATCH,
+      actorUserId: job.createdByUserId,
+    });
+    toppedUp += batch.toppedUp;
+    afterId = batch.lastYoungPersonId;
+    await progress(toppedUp);
+    if (batch.done) {
+      return { toppedUp, toppedUpPence: toppedUp * input.amountPence, stoppedForBudget: batch.stoppedForBudget, budgetLeftPence: await budgetLeft(db, input.programmeId) };
+    }
+  }
+}
