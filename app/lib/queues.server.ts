@@ -44,7 +44,10 @@ export const QUEUES = {
   // Council tasks with progress: enrolment imports, issuing, group top-ups, letters (workers/council-jobs.ts).
   "council-jobs": {
     name: "council-jobs",
-    payload: z.object({ backgroundJobId: z.string().uuid() }),
+    payload: z.discriminatedUnion("task", [
+      z.object({ task: z.literal("run"), backgroundJobId: z.string().uuid() }),
+      z.object({ task: z.literal("resend-queued") }),
+    ]),
   },
   // Waiting lists: offering freed places and expiring unanswered offers (workers/waitlist.ts).
   waitlist: {
