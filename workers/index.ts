@@ -8,6 +8,7 @@ import { closeQueues, getQueue, type QueueName } from "~/lib/queues.server";
 import * as notifications from "./notifications";
 import * as maintenance from "./maintenance";
 import * as reconciliation from "./reconciliation";
+import * as councilJobs from "./council-jobs";
 import * as waitlist from "./waitlist";
 import * as reminders from "./reminders";
 
@@ -52,6 +53,7 @@ const MODULES: { queue: QueueName; module: WorkerModule; concurrency: number }[]
   { queue: "notifications", module: notifications, concurrency: 5 },
   { queue: "maintenance", module: maintenance, concurrency: 1 },
   { queue: "reconciliation", module: reconciliation, concurrency: 1 },
+  { queue: "council-jobs", module: councilJobs, concurrency: 2 },
   { queue: "waitlist", module: waitlist, concurrency: 2 },
   { queue: "reminders", module: reminders, concurrency: 1 },
 ];
