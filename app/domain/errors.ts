@@ -52,7 +52,9 @@ export type DomainErrorCode =
   | "ALREADY_RATED"
   | "PAYOUT_RUN_STATE"
   | "PAYOUT_STATE"
-  | "STRIPE_UNAVAILABLE";
+  | "STRIPE_UNAVAILABLE"
+  | "DISPUTE_DECIDED"
+  | "DISPUTE_DECISION_NOT_POSSIBLE";
 
 export class DomainError extends Error {
   override name = "DomainError";
