@@ -136,6 +136,21 @@ export function ProviderShell({ providerName, children }: ProviderShellProps) {
                 </NavLink>
               </li>
               <li>
+                <NavLink to="/provider/activities" className="nav-link">
+                  Activities
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/provider/venues" className="nav-link">
+                  Venues
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/provider/application" className="nav-link">
+                  Application
+                </NavLink>
+              </li>
+              <li>
                 <SignOut />
               </li>
             </ul>
@@ -215,6 +230,11 @@ export function PublicShell({ homeHref, theme = "young", showSignOut = false, ch
         <div className="masthead__inner">
           <Wordmark to="/" />
           <nav aria-label="Account">
+            {homeHref || showSignOut ? null : (
+              <Link to="/providers/apply" className="nav-link">
+                For providers
+              </Link>
+            )}{" "}
             {showSignOut ? (
               <SignOut />
             ) : homeHref ? (
