@@ -1,11 +1,14 @@
-// Council console overview: where the council's money is, straight from the ledger, and whether it adds up.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { verifyLedger } from "~/domain/ledger";
+// Council console overview: where the council's money is, straight from the ledger, and whether it adds up
+// (the latest check on record; the full check runs hourly in the worker and on demand here).
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { councilMoneySummary } from "~/domain/evidence/budget";
+import { checkLedgerNow, latestLedgerCheck } from "~/domain/evidence/ledger-checks";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
-import { formatDate } from "~/ui/dates";
+import { formatDate, formatDateTime } from "~/ui/dates";
+import { SubmitButton } from "~/ui/forms";
 import { DataTable } from "~/ui/data-table";
 import { Money } from "~/ui/money";
 import { Notice } from "~/ui/notice";
@@ -15,14 +18,21 @@ export const meta: MetaFunction = () => [{ title: "Overview – Playpass council
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { councilId } = await requireOfficer(request);
-  const [summary, ledger] = await Promise.all([councilMoneySummary(getDb(), councilId), verifyLedger(getDb(), councilId)]);
-  return { summary, ledgerOk: ledger.ok, violations: ledger.violations.length };
+  const [summary, ledger] = await Promise.all([councilMoneySummary(getDb(), councilId), latestLedgerCheck(getDb(), councilId)]);
+  return { summary, ledgerOk: ledger.ok, violations: ledger.problems, ledger };
+}
+
+/** "Check now": the full ledger check on demand, recorded for everyone who opens the page next. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor, councilId } = await requireOfficer(request);
+  await checkLedgerNow(getDb(), { councilId, actorUserId: actor.userId });
+  throw redirect("/council");
 }
 
 type Programme = Awaited<ReturnType<typeof councilMoneySummary>>["programmes"][number];
 
 export default function CouncilOverview() {
-  const { summary, ledgerOk, violations } = useLoaderData<typeof loader>();
+  const { summary, ledgerOk, violations, ledger } = useLoaderData<typeof loader>();
   const rows: Array<[string, number]> = [
     ["Not yet issued (programme budgets)", summary.unissuedPence],
     ["On young people's passes", summary.inWalletsPence],
@@ -36,13 +46,27 @@ export default function CouncilOverview() {
       <h1>Overview</h1>
       {ledgerOk ? (
         <Notice tone="success" title="The ledger adds up">
-          Every balance matches its transfers, and together they equal what was funded.
+          <p>
+            Every balance matches its transfers, and together they equal what was funded. Checked {formatDateTime(ledger.checkedAt)} by {ledger.by}; the
+            hourly check records any problem here.
+          </p>
         </Notice>
       ) : (
         <Notice tone="error" title="The ledger does not add up">
-          {violations} problems found. Contact Playpass support before approving any payout.
+          <p>
+            {violations} {violations === 1 ? "problem" : "problems"} found {formatDateTime(ledger.checkedAt)} by {ledger.by}. Contact Playpass support before approving any
+            payout.
+          </p>
         </Notice>
       )}
+      <Form method="post" className="inline-form">
+        <SubmitButton variant="secondary" pendingText="Checking…">
+          Check the ledger now
+        </SubmitButton>
+      </Form>
+      <p>
+        <Link to="/council/budget">See the budget dashboard</Link>, with what was issued, spent and returned, and a projection to the end of the programme.
+      </p>
       <DataTable
         caption="Where the money is"
         columns={[

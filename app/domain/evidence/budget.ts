@@ -1,4 +1,7 @@
-// Where a council's money is right now, read straight from ledger balances.
+// Where a council's money is and how it moved, read straight from ledger balances and transfers,
+// plus the burn-down over time and a projection to the programme's end.
+import { TZDate } from "@date-fns/tz";
+import { addDays as addCalendarDays, differenceInCalendarDays, format, parseISO } from "date-fns";
 import type { Db } from "~/lib/db.server";
 import { penceFromBigInt } from "../money";
 
@@ -35,4 +38,170 @@ export async function councilMoneySummary(db: Db, councilId: string) {
       unissuedPence: penceFromBigInt(p.accounts[0]?.balancePence ?? 0n),
     })),
   };
+}
+
+/** Days of spending the projection averages over. */
+export const PROJECTION_WINDOW_DAYS = 28;
+
+export type BudgetFigures = {
+  /** Flows: sums of transfers since the start. */
+  fundedPence: number;
+  issuedPence: number;
+  /** Expired or revoked credit, and refunds of bookings made from passes that have since closed, back in a budget. */
+  returnedPence: number;
+  /** Spent by young people: redeemed bookings and charges at a till. */
+  redeemedPence: number;
+  /** Balances now. */
+  remainingPence: number;
+  onPassesPence: number;
+  heldByBookingsPence: number;
+  owedToProvidersPence: number;
+  payoutsInFlightPence: number;
+  paidOutPence: number;
+};
+
+export type BurnDownPoint = { day: string; fundedPence: number; notYetSpentPence: number; notYetIssuedPence: number };
+
+/** The budget dashboard: ledger figures, per-programme budgets, the burn-down and a projection. */
+export async function budgetDashboard(db: Db, councilId: string, options: { now?: Date } = {}) {
+  const now = options.now ?? new Date();
+  const [summary, flows, perProgramme, daily] = await Promise.all([
+    councilMoneySummary(db, councilId),
+    db.$queryRaw<{ kind: string; toBudget: boolean; total: bigint }[]>`
+      SELECT t."kind"::text AS kind, (ca."type" = 'PROGRAMME_BUDGET') AS "toBudget", SUM(t."amountPence")::bigint AS total
+      FROM "Transfer" t JOIN "Account" ca ON ca."id" = t."creditAccountId"
+      WHERE t."councilId" = ${councilId}::uuid
+      GROUP BY 1, 2`,
+    db.$queryRaw<{ programmeId: string; funded: bigint; issued: bigint; returned: bigint }[]>`
+      SELECT a."programmeId" AS "programmeId",
+        COALESCE(SUM(m.amount) FILTER (WHERE m.dir = 'in' AND m.kind = 'FUND'), 0)::bigint AS funded,
+        COALESCE(SUM(m.amount) FILTER (WHERE m.dir = 'out'), 0)::bigint AS issued,
+        COALESCE(SUM(m.amount) FILTER (WHERE m.dir = 'in' AND m.kind <> 'FUND'), 0)::bigint AS returned
+      FROM "Account" a
+      LEFT JOIN (
+        SELECT "creditAccountId" AS account, 'in' AS dir, "kind"::text AS kind, "amountPence" AS amount FROM "Transfer" WHERE "councilId" = ${councilId}::uuid
+        UNION ALL
+        SELECT "debitAccountId", 'out', "kind"::text, "amountPence" FROM "Transfer" WHERE "councilId" = ${councilId}::uuid
+      ) m ON m.account = a."id"
+      WHERE a."councilId" = ${councilId}::uuid AND a."type" = 'PROGRAMME_BUDGET'
+      GROUP BY a."programmeId"`,
+    // One row per London day with any movement; cumulated below.
+    db.$queryRaw<{ day: Date; funded: bigint; spent: bigint; issued: bigint; returned: bigint }[]>`
+      SELECT (t."createdAt" AT TIME ZONE 'Europe/London')::date AS day,
+        COALESCE(SUM(t."amountPence") FILTER (WHERE t."kind" = 'FUND'), 0)::bigint AS funded,
+        COALESCE(SUM(t."amountPence") FILTER (WHERE t."kind" IN ('REDEEM', 'CHARGE')), 0)::bigint AS spent,
+        COALESCE(SUM(t."amountPence") FILTER (WHERE t."kind" IN ('ISSUE', 'TOP_UP')), 0)::bigint AS issued,
+        COALESCE(SUM(t."amountPence") FILTER (WHERE ca."type" = 'PROGRAMME_BUDGET' AND t."kind" <> 'FUND'), 0)::bigint AS returned
+      FROM "Transfer" t JOIN "Account" ca ON ca."id" = t."creditAccountId"
+      WHERE t."councilId" = ${councilId}::uuid
+      GROUP BY 1 ORDER BY 1`,
+  ]);
+
+  const sum = (match: (row: { kind: string; toBudget: boolean }) => boolean) =>
+    flows.filter(match).reduce((total, row) => total + penceFromBigInt(row.total), 0);
+  const figures: BudgetFigures = {
+    fundedPence: sum((r) => r.kind === "FUND"),
+    issuedPence: sum((r) => r.kind === "ISSUE" || r.kind === "TOP_UP"),
+    returnedPence: sum((r) => r.toBudget && r.kind !== "FUND"),
+    redeemedPence: sum((r) => r.kind === "REDEEM" || r.kind === "CHARGE"),
+    remainingPence: summary.unissuedPence,
+    onPassesPence: summary.inWalletsPence,
+    heldByBookingsPence: summary.heldByBookingsPence,
+    owedToProvidersPence: summary.owedToProvidersPence,
+    payoutsInFlightPence: summary.payoutsInFlightPence,
+    paidOutPence: summary.paidOutPence,
+  };
+
+  const programmeFlows = new Map(perProgramme.map((p) => [p.programmeId, p]));
+  const programmes = summary.programmes.map((p) => {
+    const f = programmeFlows.get(p.id);
+    return {
+      ...p,
+      fundedPence: penceFromBigInt(f?.funded ?? 0n),
+      issuedPence: penceFromBigInt(f?.issued ?? 0n),
+      returnedPence: penceFromBigInt(f?.returned ?? 0n),
+    };
+  });
+
+  const burnDown = cumulate(daily, londonDay(now));
+  const endsOn = projectionEnd(summary.programmes);
+  const projection = project(burnDown, figures, endsOn, londonDay(now));
+  return { councilName: summary.councilName, figures, checks: checkFigures(figures), programmes, burnDown, projection };
+}
+
+/** The identities that tie the flows to the balances; each must hold for the dashboard to add up. */
+export function checkFigures(f: BudgetFigures) {
+  const balances = f.remainingPence + f.onPassesPence + f.heldByBookingsPence + f.owedToProvidersPence + f.payoutsInFlightPence + f.paidOutPence;
+  return [
+    { rule: "Every balance together equals what was funded", ok: balances === f.fundedPence, leftPence: balances, rightPence: f.fundedPence },
+    { rule: "Not yet issued equals funded, less issued, plus returned", ok: f.remainingPence === f.fundedPence - f.issuedPence + f.returnedPence, leftPence: f.remainingPence, rightPence: f.fundedPence - f.issuedPence + f.returnedPence },
+    { rule: "Redeemed equals owed to providers, plus payouts in progress, plus paid out", ok: f.redeemedPence === f.owedToProvidersPence + f.payoutsInFlightPence + f.paidOutPence, leftPence: f.redeemedPence, rightPence: f.owedToProvidersPence + f.payoutsInFlightPence + f.paidOutPence },
+  ];
+}
+
+function cumulate(rows: { day: Date; funded: bigint; spent: bigint; issued: bigint; returned: bigint }[], today: string): BurnDownPoint[] {
+  if (rows.length === 0) return [];
+  const byDay = new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), r]));
+  const points: BurnDownPoint[] = [];
+  let funded = 0;
+  let spent = 0;
+  let unissued = 0;
+  const first = rows[0]!.day.toISOString().slice(0, 10);
+  const last = today > first ? today : first;
+  for (let day = first; day <= last; day = nextDay(day)) {
+    const row = byDay.get(day);
+    if (row) {
+      funded += penceFromBigInt(row.funded);
+      spent += penceFromBigInt(row.spent);
+      unissued += penceFromBigInt(row.funded) - penceFromBigInt(row.issued) + penceFromBigInt(row.returned);
+    }
+    points.push({ day, fundedPence: funded, notYetSpentPence: funded - spent, notYetIssuedPence: unissued });
+  }
+  return points;
+}
+
+function projectionEnd(programmes: { status: string; endsOn: string }[]): string | null {
+  const active = programmes.filter((p) => p.status === "ACTIVE");
+  const pool = active.length > 0 ? active : programmes;
+  if (pool.length === 0) return null;
+  return pool.map((p) => p.endsOn).sort().at(-1)!;
+}
+
+/**
+ * Straight-line projection: the average spend per day over the last 28 days (or since the first movement,
+ * when that is sooner) carried on to the programme's end date.
+ */
+export function project(points: BurnDownPoint[], figures: BudgetFigures, endsOn: string | null, today: string) {
+  const notYetSpentPence = figures.fundedPence - figures.redeemedPence;
+  if (!endsOn || points.length === 0) return null;
+  const window = Math.min(PROJECTION_WINDOW_DAYS, points.length);
+  const todayPoint = points.at(-1)!;
+  const startPoint = points.length > window ? points[points.length - 1 - window]! : { fundedPence: 0, notYetSpentPence: 0 };
+  const spentBefore = startPoint.fundedPence - startPoint.notYetSpentPence;
+  const spentNow = todayPoint.fundedPence - todayPoint.notYetSpentPence;
+  const spentInWindowPence = spentNow - spentBefore;
+  const dailySpendPence = Math.round(spentInWindowPence / window);
+  const daysLeft = Math.max(0, daysBetween(today, endsOn));
+  const projectedSpendPence = dailySpendPence * daysLeft;
+  const unspentAtEndPence = Math.max(0, notYetSpentPence - projectedSpendPence);
+  const runsOutOn =
+    dailySpendPence > 0 && projectedSpendPence > notYetSpentPence ? addDays(today, Math.floor(notYetSpentPence / dailySpendPence)) : null;
+  return { endsOn, windowDays: window, spentInWindowPence, dailySpendPence, daysLeft, notYetSpentPence, projectedSpendPence, unspentAtEndPence, runsOutOn };
+}
+
+/** The calendar day in London, as YYYY-MM-DD. */
+export function londonDay(date: Date): string {
+  return format(new TZDate(date, "Europe/London"), "yyyy-MM-dd");
+}
+
+function nextDay(day: string): string {
+  return addDays(day, 1);
+}
+
+function addDays(day: string, days: number): string {
+  return format(addCalendarDays(parseISO(day), days), "yyyy-MM-dd");
+}
+
+function daysBetween(from: string, to: string): number {
+  return differenceInCalendarDays(parseISO(to), parseISO(from));
 }
