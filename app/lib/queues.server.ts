@@ -33,7 +33,9 @@ export const QUEUES = {
     payload: z.discriminatedUnion("task", [
       z.object({ task: z.literal("create-payout-runs") }),
       z.object({ task: z.literal("pay-payout"), payoutId: z.string().uuid() }),
+      z.object({ task: z.literal("pay-due-payouts") }),
       z.object({ task: z.literal("process-stripe-event"), eventId: z.string().min(1) }),
+      z.object({ task: z.literal("sweep-stripe-events") }),
     ]),
   },
   // Providers' attendance reports matched against bookings (workers/attendance.ts).
