@@ -1,6 +1,12 @@
-// What young people can see: live activities of approved providers, with their coming slots.
+// What young people can see: live activities of approved providers, with their coming slots; and searching them.
+import { TZDate } from "@date-fns/tz";
+import { z } from "zod";
 import type { Db } from "~/lib/db.server";
-import type { Category } from "~/generated/prisma/enums";
+import { Prisma } from "~/generated/prisma/client";
+import { AccessibilityFeature, Category } from "~/generated/prisma/enums";
+import { ageOn } from "../booking/windows";
+import { DomainError } from "../errors";
+import { districtCentre, kmToMiles, outwardCodeOf, type LatLng } from "../places";
 
 export type ActivitySummary = {
   id: string;
@@ -99,4 +105,303 @@ export async function getActivityPage(db: Db, input: { activityId: string; now?:
       placesLeft: s.capacity - s.booked,
     })),
   };
+}
+
+// ---------------------------------------------------------------- search
+
+export const SEARCH_SORTS = ["soonest", "nearest", "cheapest"] as const;
+export const DISTANCE_MILES = [1, 2, 5, 10, 20] as const;
+export const SEARCH_PAGE_SIZE = 12;
+const MILE_KM = 1.609344;
+
+const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+/** What a search form sends (URL query). Every field is optional: the plain front page is a search with none. */
+export const searchFiltersSchema = z.object({
+  q: z.preprocess(blankToUndefined, z.string().trim().max(100, "Keep your search under 100 characters.").optional()),
+  category: z.preprocess(blankToUndefined, z.enum(Category, { error: "Choose a category from the list." }).optional()),
+  date: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "Enter a date like 2026-11-28.")
+      .optional(),
+  ),
+  postcode: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(10).refine((p) => outwardCodeOf(p) !== null, "Enter a postcode like NB1 2AA, or just the first part (NB1).").optional(),
+  ),
+  miles: z.preprocess(blankToUndefined, z.coerce.number().refine((m) => (DISTANCE_MILES as readonly number[]).includes(m), "Choose a distance from the list.").optional()),
+  withinBalance: checkbox.optional(),
+  free: checkbox.optional(),
+  age: z.preprocess(blankToUndefined, z.coerce.number({ error: "Enter your age in years." }).int("Enter your age in whole years.").min(5, "Enter an age from 5 to 25.").max(25, "Enter an age from 5 to 25.").optional()),
+  access: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(AccessibilityFeature))).optional(),
+  sort: z.preprocess(blankToUndefined, z.enum(SEARCH_SORTS).default("soonest")),
+  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1000).default(1)),
+});
+export type SearchFilters = z.infer<typeof searchFiltersSchema>;
+
+export type SearchResult = {
+  id: string;
+  title: string;
+  category: Category;
+  providerName: string;
+  venueName: string;
+  town: string;
+  pricePence: number;
+  minAge: number;
+  maxAge: number;
+  nextSlotAt: string;
+  placesLeft: number;
+  distanceMiles: number | null;
+};
+
+export type SearchOutcome = {
+  results: SearchResult[];
+  total: number;
+  page: number;
+  pageCount: number;
+  /** Where distances are measured from: a typed postcode's district, or the young person's home district. */
+  origin: "postcode" | "home" | null;
+  /** A problem with one field, in plain words, shown next to it; the search still ran without that part. */
+  fieldErrors: Partial<Record<"postcode" | "sort" | "withinBalance", string>>;
+  /** Whether the person asked for anything (and so the search was recorded), rather than just opening the page. */
+  searched: boolean;
+};
+
+/** Who is searching: a signed-in young person (their programme and age decide what they see), or anyone. */
+export type SearchViewer = { youngPersonId: string } | null;
+
+type ViewerContext = {
+  councilId: string;
+  age: number;
+  allowedCategories: Category[];
+  balancePence: number;
+  home: LatLng | null;
+};
+
+async function viewerContext(db: Db, youngPersonId: string, now: Date): Promise<ViewerContext> {
+  const youngPerson = await db.youngPerson.findUnique({
+    where: { id: youngPersonId },
+    select: {
+      councilId: true,
+      dateOfBirth: true,
+      latitude: true,
+      longitude: true,
+      allocations: {
+        where: { status: "ACTIVE", expiresAt: { gt: now } },
+        select: { programme: { select: { allowedCategories: true } }, wallet: { select: { balancePence: true } } },
+      },
+    },
+  });
+  if (!youngPerson) throw new DomainError("NOT_FOUND", "We could not find your pass.");
+  const allowed = new Set(youngPerson.allocations.flatMap((a) => a.programme.allowedCategories));
+  return {
+    councilId: youngPerson.councilId,
+    age: ageOn(youngPerson.dateOfBirth, now),
+    allowedCategories: [...allowed],
+    // One booking is paid from one allocation, so "within my balance" is what the fullest wallet can pay.
+    balancePence: Math.max(0, ...youngPerson.allocations.map((a) => Number(a.wallet?.balancePence ?? 0n))),
+    home: youngPerson.latitude !== null && youngPerson.longitude !== null ? { latitude: youngPerson.latitude, longitude: youngPerson.longitude } : null,
+  };
+}
+
+/** Midnight to midnight of a calendar day in London, as instants. */
+function londonDay(date: string): { from: Date; to: Date } {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return { from: new Date(new TZDate(y, m - 1, d, "Europe/London").getTime()), to: new Date(new TZDate(y, m - 1, d + 1, "Europe/London").getTime()) };
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Searches what the viewer can book. A young person sees only their council's live activities from approved
+ * providers that their programme allows and their age fits; anyone else sees every live activity from approved
+ * providers (with its ages). Every search with a question in it is recorded for the council, without who asked.
+ */
+export async function searchActivities(
+  db: Db,
+  input: { viewer: SearchViewer; filters: SearchFilters; now?: Date; pageSize?: number },
+): Promise<SearchOutcome> {
+  const now = input.now ?? new Date();
+  const f = input.filters;
+  const pageSize = input.pageSize ?? SEARCH_PAGE_SIZE;
+  const viewer = input.viewer ? await viewerContext(db, input.viewer.youngPersonId, now) : null;
+  const fieldErrors: SearchOutcome["fieldErrors"] = {};
+
+  let origin: LatLng | null = null;
+  let originKind: SearchOutcome["origin"] = null;
+  if (f.postcode) {
+    origin = await districtCentre(db, f.postcode);
+    if (origin) originKind = "postcode";
+    else fieldErrors.postcode = `We do not know where ${outwardCodeOf(f.postcode)} is, so we cannot work out distances from it. Try another postcode.`;
+  } else if (viewer?.home) {
+    origin = viewer.home;
+    originKind = "home";
+  }
+  let sort = f.sort;
+  if (sort === "nearest" && !origin) {
+    fieldErrors.sort = "Enter a postcode to sort by distance. We have sorted by soonest instead.";
+    sort = "soonest";
+  }
+  if (f.withinBalance && !viewer) fieldErrors.withinBalance = "Sign in to see what fits your balance.";
+
+  const distance = origin
+    ? Prisma.sql`2 * 6371.0088 * asin(least(1, sqrt(
+        power(sin(radians(v."latitude" - ${origin.latitude}) / 2), 2) +
+        cos(radians(${origin.latitude})) * cos(radians(v."latitude")) * power(sin(radians(v."longitude" - ${origin.longitude}) / 2), 2))))`
+    : Prisma.sql`NULL::float8`;
+  const day = f.date ? londonDay(f.date) : null;
+
+  const where: Prisma.Sql[] = [Prisma.sql`a."status" = 'LIVE'`];
+  if (viewer) {
+    where.push(Prisma.sql`a."councilId" = ${viewer.councilId}::uuid`);
+    where.push(Prisma.sql`a."category" = ANY(${viewer.allowedCategories}::"Category"[])`);
+    where.push(Prisma.sql`a."minAge" <= ${viewer.age} AND a."maxAge" >= ${viewer.age}`);
+    if (f.withinBalance) where.push(Prisma.sql`a."pricePence" <= ${viewer.balancePence}`);
+  } else if (f.age !== undefined) {
+    where.push(Prisma.sql`a."minAge" <= ${f.age} AND a."maxAge" >= ${f.age}`);
+  }
+  if (f.category) where.push(Prisma.sql`a."category" = ${f.category}::"Category"`);
+  if (f.free) where.push(Prisma.sql`a."pricePence" = 0`);
+  if (f.access && f.access.length > 0) {
+    where.push(Prisma.sql`(a."accessibilityFeatures" || v."accessibilityFeatures") @> ${f.access}::"AccessibilityFeature"[]`);
+  }
+  if (f.q) {
+    const like = `%${escapeLike(f.q)}%`;
+    // Whole words (stemmed: "swim" finds "swimming") or any part of a title, provider or category a child might type.
+    where.push(Prisma.sql`(
+      to_tsvector('english', a."title" || ' ' || a."description" || ' ' || p."name" || ' ' || replace(a."category"::text, '_', ' '))
+        @@ websearch_to_tsquery('english', ${f.q})
+      OR a."title" ILIKE ${like} OR p."name" ILIKE ${like} OR replace(a."category"::text, '_', ' ') ILIKE ${like})`);
+  }
+  if (origin && f.miles) where.push(Prisma.sql`${distance} <= ${f.miles * MILE_KM}`);
+
+  const order =
+    sort === "nearest"
+      ? Prisma.sql`"distanceKm" ASC NULLS LAST, ns."startsAt" ASC, a."id"`
+      : sort === "cheapest"
+        ? Prisma.sql`a."pricePence" ASC, ns."startsAt" ASC, a."id"`
+        : Prisma.sql`ns."startsAt" ASC, a."id"`;
+  const page = f.page;
+
+  const rows = await db.$queryRaw<
+    Array<{
+      id: string;
+      title: string;
+      category: Category;
+      providerName: string;
+      venueName: string;
+      town: string;
+      pricePence: number;
+      minAge: number;
+      maxAge: number;
+      nextSlotAt: Date;
+      placesLeft: number;
+      distanceKm: number | null;
+      total: bigint;
+    }>
+  >(Prisma.sql`
+    SELECT a."id", a."title", a."category", p."name" AS "providerName", v."name" AS "venueName", v."town",
+           a."pricePence", a."minAge", a."maxAge", ns."startsAt" AS "nextSlotAt", ns."placesLeft",
+           ${distance} AS "distanceKm", COUNT(*) OVER () AS "total"
+    FROM "Activity" a
+    JOIN "Provider" p ON p."id" = a."providerId"
+    JOIN "Venue" v ON v."id" = a."venueId"
+    JOIN "ProviderCouncil" pc ON pc."providerId" = a."providerId" AND pc."councilId" = a."councilId" AND pc."status" = 'APPROVED'
+    JOIN LATERAL (
+      SELECT s."startsAt", s."capacity" - s."booked" - s."offered" AS "placesLeft"
+      FROM "Slot" s
+      WHERE s."activityId" = a."id" AND s."status" = 'SCHEDULED' AND s."startsAt" > ${now}
+        ${day ? Prisma.sql`AND s."startsAt" >= ${day.from} AND s."startsAt" < ${day.to}` : Prisma.empty}
+      ORDER BY s."startsAt" ASC
+      LIMIT 1
+    ) ns ON TRUE
+    WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY ${order}
+    LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
+
+  const total = rows.length > 0 ? Number(rows[0]!.total) : page === 1 ? 0 : await countOnly();
+  async function countOnly() {
+    // Past the last page: count alone, so the page can say how many there are and link back.
+    const [row] = await db.$queryRaw<{ total: bigint }[]>(Prisma.sql`
+      SELECT COUNT(*) AS "total" FROM "Activity" a
+      JOIN "Provider" p ON p."id" = a."providerId"
+      JOIN "Venue" v ON v."id" = a."venueId"
+      JOIN "ProviderCouncil" pc ON pc."providerId" = a."providerId" AND pc."councilId" = a."councilId" AND pc."status" = 'APPROVED'
+      WHERE ${Prisma.join(where, " AND ")} AND EXISTS (
+        SELECT 1 FROM "Slot" s WHERE s."activityId" = a."id" AND s."status" = 'SCHEDULED' AND s."startsAt" > ${now}
+        ${day ? Prisma.sql`AND s."startsAt" >= ${day.from} AND s."startsAt" < ${day.to}` : Prisma.empty})`);
+    return Number(row?.total ?? 0n);
+  }
+
+  const searched = Boolean(f.q || f.category || f.date || f.postcode || f.miles || f.withinBalance || f.free || f.age !== undefined || (f.access && f.access.length > 0));
+  if (searched && page === 1 && viewer) {
+    await db.searchEvent.create({
+      data: {
+        councilId: viewer.councilId,
+        query: f.q ?? "",
+        category: f.category ?? null,
+        // The district only, never a full postcode: evidence of demand by area without pointing at anyone.
+        filters: {
+          date: f.date ?? null,
+          district: f.postcode ? outwardCodeOf(f.postcode) : null,
+          miles: f.miles ?? null,
+          withinBalance: f.withinBalance ?? false,
+          free: f.free ?? false,
+          access: f.access ?? [],
+          sort,
+        },
+        resultCount: total,
+      },
+    });
+  }
+
+  return {
+    results: rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      category: r.category,
+      providerName: r.providerName,
+      venueName: r.venueName,
+      town: r.town,
+      pricePence: r.pricePence,
+      minAge: r.minAge,
+      maxAge: r.maxAge,
+      nextSlotAt: r.nextSlotAt.toISOString(),
+      placesLeft: Math.max(0, r.placesLeft),
+      distanceMiles: r.distanceKm === null ? null : kmToMiles(r.distanceKm),
+    })),
+    total,
+    page,
+    pageCount: Math.max(1, Math.ceil(total / pageSize)),
+    origin: originKind,
+    fieldErrors,
+    searched,
+  };
+}
+
+export const demandNoteSchema = z.object({
+  text: z.string({ error: "Tell us what you were looking for." }).trim().min(3, "Tell us a bit more: what were you looking for?").max(500, "Keep it under 500 characters."),
+  searchQuery: z.string().trim().max(100).optional(),
+  category: z.preprocess(blankToUndefined, z.enum(Category).optional()),
+});
+
+/** "Tell us what you were looking for" after a search found nothing: unmet demand the council can read back. */
+export async function recordUnmetDemand(db: Db, input: { youngPersonId: string; note: z.infer<typeof demandNoteSchema> }) {
+  const youngPerson = await db.youngPerson.findUnique({ where: { id: input.youngPersonId }, select: { councilId: true } });
+  if (!youngPerson) throw new DomainError("NOT_FOUND", "We could not find your pass.");
+  return db.demandNote.create({
+    data: {
+      councilId: youngPerson.councilId,
+      // Who asked is not kept: the council needs the demand, not the child.
+      youngPersonId: null,
+      kind: "NO_RESULT",
+      text: input.note.text,
+      category: input.note.category ?? null,
+      searchQuery: input.note.searchQuery || null,
+    },
+    select: { id: true },
+  });
 }

@@ -1,0 +1,2 @@
+// Places: postcode districts and distances.
+export * from "./postcodes";
