@@ -10,6 +10,7 @@ import * as maintenance from "./maintenance";
 import * as reconciliation from "./reconciliation";
 import * as councilJobs from "./council-jobs";
 import * as waitlist from "./waitlist";
+import * as attendance from "./attendance";
 import * as reminders from "./reminders";
 
 const SHUTDOWN_BOUND_MS = 20_000;
@@ -55,6 +56,7 @@ const MODULES: { queue: QueueName; module: WorkerModule; concurrency: number }[]
   { queue: "reconciliation", module: reconciliation, concurrency: 1 },
   { queue: "council-jobs", module: councilJobs, concurrency: 2 },
   { queue: "waitlist", module: waitlist, concurrency: 2 },
+  { queue: "attendance", module: attendance, concurrency: 1 },
   { queue: "reminders", module: reminders, concurrency: 1 },
 ];
 

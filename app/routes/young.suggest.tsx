@@ -1,0 +1,87 @@
+// "Suggest something": an activity or provider that is not on Playpass, recorded as demand for the council.
+import { getFormProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData } from "@remix-run/react";
+import { z } from "zod";
+import { isDomainError, statusForDomainError } from "~/domain/errors";
+import { SUGGESTION_MAX, suggestActivity } from "~/domain/young/choices";
+import { Category } from "~/generated/prisma/enums";
+import { requireYoungPerson } from "~/lib/auth.server";
+import { getDb } from "~/lib/db.server";
+import { categories, categoryLabel } from "~/ui/activity-card";
+import { ErrorSummary, SelectField, SubmitButton, TextareaField } from "~/ui/forms";
+import { Notice } from "~/ui/notice";
+import { YoungShell } from "~/ui/shells";
+
+export const meta: MetaFunction = () => [{ title: "Suggest something – Playpass" }];
+
+const schema = z.object({
+  text: z
+    .string({ error: "Tell us what you would like to do." })
+    .trim()
+    .min(3, "Tell us what you would like to do, in a few words.")
+    .max(SUGGESTION_MAX, `Keep it to ${SUGGESTION_MAX} characters or fewer.`),
+  category: z.enum(Category).optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireYoungPerson(request);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { youngPerson } = await requireYoungPerson(request);
+  const submission = parseWithZod(await request.formData(), { schema });
+  if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
+  try {
+    await suggestActivity(getDb(), { youngPersonId: youngPerson.id, councilId: youngPerson.councilId }, { text: submission.value.text, category: submission.value.category ?? null });
+    return { result: submission.reply({ resetForm: true }), sent: true };
+  } catch (error) {
+    if (isDomainError(error)) return data({ result: submission.reply({ fieldErrors: { text: [error.message] } }), sent: false }, { status: statusForDomainError(error) });
+    throw error;
+  }
+}
+
+export default function Suggest() {
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <YoungShell>
+      <h1>Suggest something</h1>
+      {actionData?.sent ? (
+        <Notice tone="success" title="Thanks, we've passed it on">
+          The council reads every idea when it decides what to add to Playpass. You can send another.
+        </Notice>
+      ) : null}
+      <p className="lede">Is there an activity, club or place you'd love to go that isn't on Playpass? Tell us.</p>
+      <ErrorSummary
+        errors={[...(fields.text.errors ?? []).map((message) => ({ message, fieldId: fields.text.id })), ...(fields.category.errors ?? []).map((message) => ({ message, fieldId: fields.category.id }))]}
+      />
+      <Form method="post" {...getFormProps(form)}>
+        <TextareaField
+          label="What would you like to do?"
+          hint="For example: skateboarding lessons, or the climbing wall in Eastfield. Please don't include your name or address."
+          textareaProps={{ ...getTextareaProps(fields.text), rows: 4, maxLength: SUGGESTION_MAX }}
+          errors={fields.text.errors}
+        />
+        <SelectField
+          label="What kind of thing is it? (optional)"
+          selectProps={getSelectProps(fields.category)}
+          options={categories.map((c) => ({ value: c, label: categoryLabel(c) }))}
+          placeholder="Not sure / something else"
+          errors={fields.category.errors}
+        />
+        <SubmitButton className="button--block">Send my idea</SubmitButton>
+      </Form>
+      <p>
+        <Link to="/young">Back to home</Link>
+      </p>
+    </YoungShell>
+  );
+}
