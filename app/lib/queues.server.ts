@@ -41,7 +41,11 @@ export const QUEUES = {
   // Providers' attendance reports matched against bookings (workers/attendance.ts).
   attendance: {
     name: "attendance",
-    payload: z.discriminatedUnion("task", [z.object({ task: z.literal("process-report"), reportId: z.string().uuid() })]),
+    payload: z.discriminatedUnion("task", [
+      z.object({ task: z.literal("process-report"), reportId: z.string().uuid() }),
+      // Re-enqueues reports whose job was lost between the upload's commit and its enqueue.
+      z.object({ task: z.literal("sweep-received") }),
+    ]),
   },
   // Council tasks with progress: enrolment imports, issuing, group top-ups, letters (workers/council-jobs.ts).
   "council-jobs": {
