@@ -12,6 +12,9 @@ export const LIMITS = {
   signInVerifyPerIp: { points: 60, durationSeconds: 60 * 60 },
   // A door scans one code every few seconds at most; far more means someone is guessing codes.
   redeemPerUser: { points: 300, durationSeconds: 10 * 60 },
+  // The providers' JSON API: a leisure system syncing a busy day stays well under these; a key guesser does not.
+  apiPerIp: { points: 1_200, durationSeconds: 60 },
+  apiPerKey: { points: 600, durationSeconds: 60 },
 } satisfies Record<string, Limit>;
 
 const limiters = new Map<string, RateLimiterRedis>();
