@@ -1,9 +1,10 @@
 // Payout runs in the ledger: redemptions become payable after the dispute window, are grouped
 // per provider into payouts, and each payout is paid once. (Stripe and bank files sit on top of this.)
 import { randomUUID } from "node:crypto";
-import type { Db } from "~/lib/db.server";
+import type { Db, DbTx } from "~/lib/db.server";
 import { councilAccountId, postTransfer, providerPayableAccountId } from "../ledger";
 import { DomainError } from "../errors";
+import { recordAudit } from "../audit";
 
 /** Redemptions whose dispute window has passed become payable. */
 export async function makeRedemptionsPayable(db: Db, input: { councilId: string; now?: Date }) {
@@ -14,32 +15,64 @@ export async function makeRedemptionsPayable(db: Db, input: { councilId: string;
   return result.count;
 }
 
+/** Stripe's transfer_group for every transfer of a run: derived from the run id, so it never changes. */
+export const transferGroupFor = (runId: string) => `payout-run-${runId}`;
+
+export type CreatePayoutRunInput = {
+  councilId: string;
+  /** Runs whose total is above this wait for a finance officer. */
+  approvalThresholdPence?: number;
+  /** Whether Stripe payouts are possible at all (a secret key is set); otherwise every payout goes in the bank file. */
+  stripeAvailable?: boolean;
+  /** A scheduled run: do nothing when the council already has a run created at or after this moment. */
+  notIfRunSince?: Date;
+  now?: Date;
+};
+
 /**
  * Opens a payout run: takes every payable redemption of the council, one payout per provider,
  * and moves each payout's money from the provider's payable balance to payouts in flight.
  * Runs over the programme's approval threshold wait for a finance officer.
  */
-export async function createPayoutRun(db: Db, input: { councilId: string; approvalThresholdPence?: number }) {
+export async function createPayoutRun(db: Db, input: CreatePayoutRunInput) {
+  const now = input.now ?? new Date();
   return db.$transaction(async (tx) => {
     // One run at a time per council: the lock makes a second concurrent run wait, then find nothing left.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('payout-run'), hashtext(${input.councilId}))`;
+    if (input.notIfRunSince) {
+      const recent = await tx.payoutRun.count({ where: { councilId: input.councilId, createdAt: { gte: input.notIfRunSince } } });
+      if (recent > 0) return null;
+    }
     const payable = await tx.redemption.groupBy({
       by: ["providerId"],
       where: { councilId: input.councilId, status: "PAYABLE", payoutId: null, amountPence: { gt: 0 } },
       _sum: { amountPence: true },
+      orderBy: { providerId: "asc" },
     });
     if (payable.length === 0) return null;
 
     const total = payable.reduce((sum, p) => sum + (p._sum.amountPence ?? 0), 0);
     const needsApproval = input.approvalThresholdPence !== undefined && total > input.approvalThresholdPence;
+    const runId = randomUUID();
     const run = await tx.payoutRun.create({
-      data: { councilId: input.councilId, status: needsApproval ? "AWAITING_APPROVAL" : "APPROVED", totalPence: BigInt(total) },
+      data: {
+        id: runId,
+        councilId: input.councilId,
+        status: needsApproval ? "AWAITING_APPROVAL" : "APPROVED",
+        totalPence: BigInt(total),
+        transferGroup: transferGroupFor(runId),
+        createdAt: now,
+        approvedAt: needsApproval ? null : now,
+      },
     });
     const inFlight = await councilAccountId(tx, input.councilId, "PAYOUT_IN_FLIGHT");
     for (const { providerId, _sum } of payable) {
-      const provider = await tx.provider.findUniqueOrThrow({ where: { id: providerId }, select: { stripeAccountId: true, stripePayoutsEnabled: true } });
+      const provider = await tx.provider.findUniqueOrThrow({ where: { id: providerId }, select: { payoutMethod: true, stripeAccountId: true } });
       const payoutId = randomUUID();
       const amountPence = _sum.amountPence ?? 0;
+      // A provider who chose Stripe and has an account is paid by transfer (parked until the account can
+      // receive); everyone else, and everyone when Stripe is not configured, is paid by the bank file.
+      const byStripe = input.stripeAvailable === true && provider.payoutMethod === "STRIPE_TRANSFER" && provider.stripeAccountId !== null;
       // The Stripe idempotency key is derived from the payout id and stored before any call is made.
       await tx.payout.create({
         data: {
@@ -48,8 +81,9 @@ export async function createPayoutRun(db: Db, input: { councilId: string; approv
           councilId: input.councilId,
           providerId,
           amountPence,
-          method: provider.stripeAccountId && provider.stripePayoutsEnabled ? "STRIPE_TRANSFER" : "BANK_FILE",
-          idempotencyKey: `payout:${payoutId}`,
+          method: byStripe ? "STRIPE_TRANSFER" : "BANK_FILE",
+          idempotencyKey: stripeIdempotencyKey(payoutId, 0),
+          createdAt: now,
         },
       });
       // Claim exactly the rows this payout pays; a redemption with a payoutId can never be taken again.
@@ -73,28 +107,63 @@ export async function createPayoutRun(db: Db, input: { councilId: string; approv
   });
 }
 
-/** Records that a payout reached the provider. Recording it twice changes nothing. */
-export async function markPayoutPaid(db: Db, input: { payoutId: string; stripeTransferId?: string; now?: Date }) {
+/**
+ * The Stripe idempotency key of a payout. Generation 0 is `payout:<id>`; a new generation is only
+ * taken after Stripe answered a 5xx (which it stores under the key) and a listing of the run's
+ * transfer group showed no transfer for the payout.
+ */
+export function stripeIdempotencyKey(payoutId: string, generation: number) {
+  return generation === 0 ? `payout:${payoutId}` : `payout:${payoutId}:${generation}`;
+}
+
+/** A finance officer approves a run that waits for approval; approving twice changes nothing. */
+export async function approvePayoutRun(db: Db, input: { councilId: string; runId: string; actorUserId: string; now?: Date }) {
   return db.$transaction(async (tx) => {
-    const payout = await tx.payout.findUnique({ where: { id: input.payoutId } });
-    if (!payout) throw new DomainError("NOT_FOUND", "That payout does not exist.");
-    const claimed = await tx.payout.updateMany({
-      where: { id: payout.id, status: { in: ["PENDING", "PROCESSING", "PARKED"] } },
-      data: { status: "PAID", paidAt: input.now ?? new Date(), stripeTransferId: input.stripeTransferId ?? null },
+    const run = await tx.payoutRun.findFirst({ where: { id: input.runId, councilId: input.councilId }, select: { id: true, status: true } });
+    if (!run) throw new DomainError("NOT_FOUND", "That payout run does not exist.");
+    const updated = await tx.payoutRun.updateMany({
+      where: { id: run.id, status: "AWAITING_APPROVAL" },
+      data: { status: "APPROVED", approvedAt: input.now ?? new Date(), approvedByUserId: input.actorUserId },
     });
-    if (claimed.count === 0) return { changed: false };
-    await postTransfer(tx, {
-      councilId: payout.councilId,
-      kind: "PAYOUT_COMPLETE",
-      debitAccountId: await councilAccountId(tx, payout.councilId, "PAYOUT_IN_FLIGHT"),
-      creditAccountId: await councilAccountId(tx, payout.councilId, "PAID_OUT"),
-      amountPence: payout.amountPence,
-      idempotencyKey: `payout-complete:${payout.id}`,
-      payoutId: payout.id,
-    });
-    await tx.redemption.updateMany({ where: { payoutId: payout.id }, data: { status: "PAID" } });
-    const open = await tx.payout.count({ where: { runId: payout.runId, status: { not: "PAID" } } });
-    if (open === 0) await tx.payoutRun.update({ where: { id: payout.runId }, data: { status: "COMPLETED", completedAt: input.now ?? new Date() } });
+    if (updated.count === 0) {
+      if (run.status === "APPROVED" || run.status === "PAYING" || run.status === "COMPLETED") return { changed: false };
+      throw new DomainError("PAYOUT_RUN_STATE", "This payout run cannot be approved now.");
+    }
+    await recordAudit(tx, { councilId: input.councilId, actorUserId: input.actorUserId, action: "payout-run.approve", entityType: "PayoutRun", entityId: run.id });
     return { changed: true };
   });
+}
+
+/** Records that a payout reached the provider. Recording it twice changes nothing. */
+export async function markPayoutPaid(db: Db, input: { payoutId: string; stripeTransferId?: string; now?: Date }) {
+  return db.$transaction((tx) => markPayoutPaidIn(tx, input));
+}
+
+export async function markPayoutPaidIn(tx: DbTx, input: { payoutId: string; stripeTransferId?: string; now?: Date }) {
+  const payout = await tx.payout.findUnique({ where: { id: input.payoutId } });
+  if (!payout) throw new DomainError("NOT_FOUND", "That payout does not exist.");
+  const claimed = await tx.payout.updateMany({
+    where: { id: payout.id, status: { in: ["PENDING", "PROCESSING", "PARKED"] } },
+    data: {
+      status: "PAID",
+      paidAt: input.now ?? new Date(),
+      stripeTransferId: input.stripeTransferId ?? null,
+      nextAttemptAt: null,
+      failureReason: null,
+    },
+  });
+  if (claimed.count === 0) return { changed: false };
+  await postTransfer(tx, {
+    councilId: payout.councilId,
+    kind: "PAYOUT_COMPLETE",
+    debitAccountId: await councilAccountId(tx, payout.councilId, "PAYOUT_IN_FLIGHT"),
+    creditAccountId: await councilAccountId(tx, payout.councilId, "PAID_OUT"),
+    amountPence: payout.amountPence,
+    idempotencyKey: `payout-complete:${payout.id}`,
+    payoutId: payout.id,
+  });
+  await tx.redemption.updateMany({ where: { payoutId: payout.id }, data: { status: "PAID" } });
+  const open = await tx.payout.count({ where: { runId: payout.runId, status: { not: "PAID" } } });
+  if (open === 0) await tx.payoutRun.update({ where: { id: payout.runId }, data: { status: "COMPLETED", completedAt: input.now ?? new Date() } });
+  return { changed: true };
 }

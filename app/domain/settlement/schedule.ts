@@ -1,0 +1,57 @@
+// Scheduled payout runs: per council, daily or weekly as its programmes say, at most one per period.
+import { TZDate } from "@date-fns/tz";
+import { startOfDay, startOfISOWeek } from "date-fns";
+import type { Db } from "~/lib/db.server";
+import { logger } from "~/lib/logger.server";
+import { createPayoutRun } from "./payouts";
+
+const ZONE = "Europe/London";
+
+/**
+ * How a council is paid out: daily if any of its live programmes asks for daily payouts (providers
+ * are paid sooner), weekly otherwise; the approval threshold is the strictest of its programmes'.
+ */
+export async function councilPayoutPolicy(db: Db, councilId: string) {
+  const programmes = await db.programme.findMany({
+    where: { councilId, status: { in: ["ACTIVE", "CLOSED"] } },
+    select: { payoutSchedule: true, approvalThresholdPence: true },
+  });
+  const schedule = programmes.some((p) => p.payoutSchedule === "DAILY") ? ("DAILY" as const) : ("WEEKLY" as const);
+  const approvalThresholdPence = programmes.length > 0 ? Math.min(...programmes.map((p) => p.approvalThresholdPence)) : 0;
+  return { schedule, approvalThresholdPence };
+}
+
+/** The start of the current payout period in London: today, or this week's Monday. */
+export function periodStart(schedule: "DAILY" | "WEEKLY", now: Date): Date {
+  const local = new TZDate(now, ZONE);
+  return new Date((schedule === "DAILY" ? startOfDay(local) : startOfISOWeek(local)).getTime());
+}
+
+/**
+ * Opens this period's payout run for every council with payable redemptions and no run yet in the
+ * period. Running it twice, or on two workers at once, opens each run once.
+ */
+export async function createDuePayoutRuns(db: Db, input: { now: Date; stripeAvailable: boolean }) {
+  const councils = await db.redemption.findMany({
+    where: { status: "PAYABLE", payoutId: null },
+    distinct: ["councilId"],
+    select: { councilId: true },
+    orderBy: { councilId: "asc" },
+  });
+  const created: { runId: string; councilId: string; status: string; payoutIds: string[] }[] = [];
+  for (const { councilId } of councils) {
+    const policy = await councilPayoutPolicy(db, councilId);
+    const run = await createPayoutRun(db, {
+      councilId,
+      approvalThresholdPence: policy.approvalThresholdPence,
+      stripeAvailable: input.stripeAvailable,
+      notIfRunSince: periodStart(policy.schedule, input.now),
+      now: input.now,
+    });
+    if (run) {
+      created.push({ runId: run.id, councilId, status: run.status, payoutIds: run.payouts.map((p) => p.id) });
+      logger.info({ councilId, runId: run.id, status: run.status, payouts: run.payouts.length }, "payout run opened");
+    }
+  }
+  return { councils: councils.length, created };
+}
