@@ -12,6 +12,7 @@ import * as councilJobs from "./council-jobs";
 import * as waitlist from "./waitlist";
 import * as attendance from "./attendance";
 import * as reminders from "./reminders";
+import * as settlement from "./settlement";
 
 const SHUTDOWN_BOUND_MS = 20_000;
 
@@ -58,6 +59,7 @@ const MODULES: { queue: QueueName; module: WorkerModule; concurrency: number }[]
   { queue: "waitlist", module: waitlist, concurrency: 2 },
   { queue: "attendance", module: attendance, concurrency: 1 },
   { queue: "reminders", module: reminders, concurrency: 1 },
+  { queue: "settlement", module: settlement, concurrency: 2 },
 ];
 
 const workers = MODULES.map(({ queue, module, concurrency }) => startWorker(queue, module.processJob, concurrency));
