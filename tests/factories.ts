@@ -2,7 +2,7 @@
 // with Prisma directly for plain records. Names and slugs are random so nothing collides.
 import { randomBytes, randomUUID } from "node:crypto";
 import { getDb } from "~/lib/db.server";
-import { newPassCode } from "~/domain/codes";
+import { newActivationCode, newPassCode } from "~/domain/codes";
 import { fundProgramme, issueAllocation } from "~/domain/programmes";
 import { Category, type ActivityStatus, type NeedsFlag, type NoShowPolicy, type VettingStatus } from "~/generated/prisma/enums";
 
@@ -250,3 +250,19 @@ export async function createScene(options: SceneOptions = {}) {
 
 /** A door actor as redemption and till charges record it. */
 export const doorActor = (name = "Jo at the door") => ({ userId: null, name });
+
+export type InvitedYoungPersonOptions = YoungPersonOptions & {
+  /** When the activation code stops working; none means it does not expire. */
+  activationExpiresAt?: Date | null;
+};
+
+/** An enrolled young person who has not activated yet: status INVITED, an activation code, no sign-in. */
+export async function createInvitedYoungPerson(options: InvitedYoungPersonOptions = {}) {
+  const { activationExpiresAt, ...rest } = options;
+  const created = await createYoungPerson(rest);
+  const youngPerson = await db().youngPerson.update({
+    where: { id: created.youngPerson.id },
+    data: { status: "INVITED", activationCode: newActivationCode(), activationExpiresAt: activationExpiresAt ?? null, invitedAt: new Date() },
+  });
+  return { ...created, youngPerson, activationCode: youngPerson.activationCode! };
+}
