@@ -136,6 +136,21 @@ export function ProviderShell({ providerName, children }: ProviderShellProps) {
                 </NavLink>
               </li>
               <li>
+                <NavLink to="/provider/bookings" className="nav-link">
+                  Bookings
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/provider/earnings" className="nav-link">
+                  Earnings
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/provider/team" className="nav-link">
+                  Team
+                </NavLink>
+              </li>
+              <li>
                 <NavLink to="/provider/activities" className="nav-link">
                   Activities
                 </NavLink>
