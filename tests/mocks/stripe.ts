@@ -8,6 +8,7 @@
 // Tests steer it with failNextStripeTransfer() and setStripeAvailableBalance(); resetFakeStripe() runs before each test.
 import { randomBytes } from "node:crypto";
 import { http, HttpResponse } from "msw";
+import Stripe from "stripe";
 
 const API = "https://api.stripe.com";
 
@@ -62,6 +63,26 @@ export const fakeStripe = {
   /** The platform's available GBP balance in pence; null means it never runs out. */
   availablePence: null as number | null,
   failures: [] as StripeTransferFailure[],
+  /** Accounts v2 connected accounts (recipient configuration), by id. */
+  recipients: new Map<string, FakeRecipientAccount>(),
+  accountLinks: [] as { account: string; refresh_url: string; return_url: string | undefined; url: string }[],
+};
+
+export type RecipientTransfersStatus = "active" | "pending" | "rejected" | "restricted" | "unsupported";
+
+export type FakeRecipientAccount = {
+  id: string;
+  object: "v2.core.account";
+  display_name: string | null;
+  contact_email: string | null;
+  dashboard: string | null;
+  closed: boolean;
+  created: string;
+  livemode: false;
+  metadata: Record<string, string>;
+  applied_configurations: string[];
+  transfers: { status: RecipientTransfersStatus; code: string | null };
+  requirementsDue: "currently_due" | "past_due" | null;
 };
 
 export function resetFakeStripe() {
@@ -71,6 +92,66 @@ export function resetFakeStripe() {
   fakeStripe.requests.length = 0;
   fakeStripe.availablePence = null;
   fakeStripe.failures.length = 0;
+  fakeStripe.recipients.clear();
+  fakeStripe.accountLinks.length = 0;
+}
+
+/** An Accounts v2 recipient the fake knows; by default it has finished onboarding and can receive transfers. */
+export function addStripeRecipient(overrides: Partial<Pick<FakeRecipientAccount, "transfers" | "requirementsDue" | "closed" | "display_name">> = {}): FakeRecipientAccount {
+  const account: FakeRecipientAccount = {
+    id: `acct_${randomId(16)}`,
+    object: "v2.core.account",
+    display_name: null,
+    contact_email: null,
+    dashboard: "express",
+    closed: false,
+    created: new Date().toISOString(),
+    livemode: false,
+    metadata: {},
+    applied_configurations: ["recipient"],
+    transfers: { status: "active", code: null },
+    requirementsDue: null,
+    ...overrides,
+  };
+  fakeStripe.recipients.set(account.id, account);
+  return account;
+}
+
+/** What Stripe decides about an account (verification done, requirements past due, rejected...). */
+export function setRecipientTransfers(accountId: string, status: RecipientTransfersStatus, code: string | null = null) {
+  const account = fakeStripe.recipients.get(accountId);
+  if (!account) throw new Error(`fake Stripe has no account ${accountId}`);
+  account.transfers = { status, code };
+  account.requirementsDue = status === "active" ? null : account.requirementsDue;
+}
+
+function recipientJson(account: FakeRecipientAccount) {
+  return {
+    id: account.id,
+    object: account.object,
+    applied_configurations: account.applied_configurations,
+    closed: account.closed,
+    contact_email: account.contact_email,
+    created: account.created,
+    dashboard: account.dashboard,
+    display_name: account.display_name,
+    livemode: account.livemode,
+    metadata: account.metadata,
+    configuration: {
+      recipient: {
+        applied: true,
+        capabilities: {
+          stripe_balance: {
+            stripe_transfers: {
+              status: account.transfers.status,
+              status_details: account.transfers.code ? [{ code: account.transfers.code, resolution: "provide_info" }] : [],
+            },
+          },
+        },
+      },
+    },
+    requirements: account.requirementsDue ? { entries: [], summary: { minimum_deadline: { status: account.requirementsDue } } } : { entries: [], summary: null },
+  };
 }
 
 /** A connected account the fake knows, able to receive transfers unless told otherwise. */
@@ -209,6 +290,54 @@ export const stripeHandlers = [
     const amount = fakeStripe.availablePence ?? 1_000_000_000;
     return record(request, null, false, HttpResponse.json({ object: "balance", livemode: false, available: [{ amount, currency: "gbp" }], pending: [{ amount: 0, currency: "gbp" }] }));
   }),
+
+  http.post(`${API}/v2/core/accounts`, async ({ request }) => {
+    const denied = checkAuth(request);
+    if (denied) return record(request, null, false, denied);
+    const key = request.headers.get("Idempotency-Key");
+    const body = (await request.json()) as { display_name?: string; contact_email?: string; dashboard?: string; metadata?: Record<string, string>; configuration?: { recipient?: unknown } };
+    const params = { body: JSON.stringify(body) };
+    if (key) {
+      const stored = fakeStripe.idempotency.get(`v2-accounts:${key}`);
+      if (stored) return record(request, key, true, HttpResponse.json(stored.body as Record<string, unknown>, { status: stored.status, headers: { "Idempotent-Replayed": "true" } }));
+    }
+    if (!body.configuration?.recipient) return record(request, key, false, stripeError(400, "invalid_request_error", "parameter_missing", "Missing configuration."));
+    const account = addStripeRecipient({ transfers: { status: "pending", code: "requirements_past_due" }, requirementsDue: "currently_due", display_name: body.display_name ?? null });
+    account.contact_email = body.contact_email ?? null;
+    account.dashboard = body.dashboard ?? null;
+    account.metadata = body.metadata ?? {};
+    const json = recipientJson(account);
+    if (key) fakeStripe.idempotency.set(`v2-accounts:${key}`, { params, status: 200, body: json });
+    return record(request, key, false, HttpResponse.json(json));
+  }),
+
+  http.get(`${API}/v2/core/accounts/:id`, ({ request, params }) => {
+    const denied = checkAuth(request);
+    if (denied) return record(request, null, false, denied);
+    const account = fakeStripe.recipients.get(String(params.id));
+    if (!account) return record(request, null, false, stripeError(404, "invalid_request_error", "resource_missing", `No such account: '${String(params.id)}'`));
+    return record(request, null, false, HttpResponse.json(recipientJson(account)));
+  }),
+
+  http.post(`${API}/v2/core/account_links`, async ({ request }) => {
+    const denied = checkAuth(request);
+    if (denied) return record(request, null, false, denied);
+    const body = (await request.json()) as { account?: string; use_case?: { type?: string; account_onboarding?: { refresh_url?: string; return_url?: string } } };
+    if (!body.account || !fakeStripe.recipients.has(body.account)) return record(request, null, false, stripeError(400, "invalid_request_error", "resource_missing", "No such account."));
+    const onboarding = body.use_case?.account_onboarding;
+    if (body.use_case?.type !== "account_onboarding" || !onboarding?.refresh_url) {
+      return record(request, null, false, stripeError(400, "invalid_request_error", "parameter_missing", "Missing use_case.account_onboarding.refresh_url."));
+    }
+    const link = { account: body.account, refresh_url: onboarding.refresh_url, return_url: onboarding.return_url, url: `https://connect.stripe.com/d/setup/e/${randomId(24)}` };
+    fakeStripe.accountLinks.push(link);
+    const created = new Date();
+    return record(
+      request,
+      null,
+      false,
+      HttpResponse.json({ object: "v2.core.account_link", account: link.account, created: created.toISOString(), expires_at: new Date(created.getTime() + 5 * 60_000).toISOString(), livemode: false, url: link.url, use_case: body.use_case }),
+    );
+  }),
 ];
 
 function validateTransfer(params: Record<string, string>): Response | null {
@@ -218,6 +347,13 @@ function validateTransfer(params: Record<string, string>): Response | null {
   }
   if (!params.currency) return stripeError(400, "invalid_request_error", "parameter_missing", "Missing required param: currency.");
   if (!params.destination) return stripeError(400, "invalid_request_error", "parameter_missing", "Missing required param: destination.");
+  const recipient = fakeStripe.recipients.get(params.destination);
+  if (recipient) {
+    if (recipient.transfers.status !== "active" || recipient.closed) {
+      return stripeError(400, "invalid_request_error", "insufficient_capabilities_for_transfer", "Your destination account needs to have the transfers capability enabled.");
+    }
+    return null;
+  }
   const account = fakeStripe.accounts.get(params.destination);
   if (!account) return stripeError(400, "invalid_request_error", "resource_missing", `No such destination: '${params.destination}'`);
   if (account.capabilities.transfers !== "active") {
@@ -265,3 +401,38 @@ function randomId(length: number): string {
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A webhook delivery as Stripe signs it, for the endpoint's tests: the raw body and its Stripe-Signature header. */
+export function signedStripeWebhook(event: Record<string, unknown>, secret: string, options: { timestamp?: number } = {}) {
+  const body = JSON.stringify(event);
+  const header = new Stripe("sk_test_signing").webhooks.generateTestHeaderString({ payload: body, secret, timestamp: options.timestamp ?? nowSeconds() });
+  return { body, header };
+}
+
+/** A classic snapshot event (object "event") about a Stripe object. */
+export function stripeEventFor(type: string, object: Record<string, unknown>, overrides: { id?: string; account?: string; created?: number } = {}) {
+  return {
+    id: overrides.id ?? `evt_${randomId(24)}`,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: overrides.created ?? nowSeconds(),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    ...(overrides.account ? { account: overrides.account } : {}),
+    data: { object },
+  };
+}
+
+/** An Accounts v2 thin event (object "v2.core.event") pointing at the account it is about. */
+export function stripeThinEventFor(type: string, accountId: string, overrides: { id?: string } = {}) {
+  return {
+    id: overrides.id ?? `evt_${randomId(24)}`,
+    object: "v2.core.event",
+    type,
+    livemode: false,
+    created: new Date().toISOString(),
+    related_object: { id: accountId, type: "v2.core.account", url: `/v2/core/accounts/${accountId}` },
+  };
+}
