@@ -2,9 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { ENROLMENT_COLUMNS, importYoungPeople, parseEnrolmentCsv, type EnrolmentError } from "~/domain/programmes/enrolment";
-import { action as importAction } from "~/routes/council.young-people.import";
 import { createCouncil, uniqueSuffix } from "../factories";
-import { createMember, routeArgs, signIn, unwrap } from "../support/actors";
 
 const db = () => getDb();
 const DAY = 86_400_000;
@@ -328,39 +326,4 @@ describe("enrolment properties", () => {
   });
 });
 
-// ---------------------------------------------------------------- the import page's rule
-
-function uploadRequest(cookie: string, contents: string, name = "roll.csv") {
-  const form = new FormData();
-  form.append("file", new File([contents], name, { type: "text/csv" }));
-  return new Request("http://localhost/council/young-people/import", { method: "POST", body: form, headers: { Cookie: cookie } });
-}
-
-describe("the import page", () => {
-  it("writes nothing when one row of 501 is bad, lists that row, and imports all once it is fixed", async () => {
-    const council = await createCouncil();
-    const officer = await createMember("OFFICER", { councilId: council.id });
-    const cookie = await signIn(officer.id);
-    const rows = Array.from({ length: 501 }, (_, i) => row({ external_ref: `roll-${i}` }));
-    const badIndex = 317;
-    rows[badIndex] = { ...rows[badIndex]!, postcode: "NOT A POSTCODE" };
-
-    // The rule itself, as the domain offers it: parse, and import only a file with no errors.
-    const parsed = await parseEnrolmentCsv(csv(rows));
-    expect(parsed.errors).toEqual([{ line: badIndex + 2, message: 'postcode "NOT A POSTCODE" is not a UK postcode' }]);
-    expect(parsed.rows).toHaveLength(500);
-
-    // And the route following it.
-    const rejected = unwrap<{ outcome: string; errors: EnrolmentError[]; goodRows: number }>(await importAction(routeArgs(uploadRequest(cookie, csv(rows)))));
-    expect(rejected.status).toBe(400);
-    expect(rejected.data).toMatchObject({ outcome: "rejected", goodRows: 500, errors: [{ line: badIndex + 2 }] });
-    expect(await db().youngPerson.count({ where: { councilId: council.id } })).toBe(0);
-    expect(await db().auditEvent.count({ where: { councilId: council.id, action: "young_people.imported" } })).toBe(0);
-
-    rows[badIndex] = { ...rows[badIndex]!, postcode: "AB1 2CD" };
-    const imported = unwrap(await importAction(routeArgs(uploadRequest(cookie, csv(rows)))));
-    expect(imported.data).toEqual({ outcome: "imported", created: 501, updated: 0 });
-    expect(await db().youngPerson.count({ where: { councilId: council.id } })).toBe(501);
-    expect(await db().auditEvent.count({ where: { councilId: council.id, action: "young_people.imported" } })).toBe(1);
-  });
-});
+// The import page and its background job: tests/council/enrolment-jobs.test.ts.
