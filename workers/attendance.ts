@@ -3,22 +3,14 @@
 import type { Processor, RepeatOptions } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import { getDb } from "~/lib/db.server";
-import { enqueue, QUEUES, type Payload } from "~/lib/queues.server";
+import { QUEUES, type Payload } from "~/lib/queues.server";
 import { isDomainError } from "~/domain/errors";
-import { processAttendanceReport, unprocessedReports } from "~/domain/reconciliation";
+import { enqueueAttendanceReport, processAttendanceReport, unprocessedReports } from "~/domain/reconciliation";
 
 export const queue = QUEUES.attendance;
 
 const MINUTE = 60 * 1000;
 const SWEEP_BATCH = 500;
-
-/** The job id of a report's processing: enqueuing it again while it is stored adds nothing. */
-export const reportJobId = (reportId: string) => `attendance-report-${reportId}`;
-
-/** Enqueues a report's processing; the sweep re-enqueues it if this is lost. */
-export function enqueueAttendanceReport(reportId: string) {
-  return enqueue("attendance", reportJobId(reportId), { task: "process-report", reportId });
-}
 
 export const schedules: { id: string; repeat: Omit<RepeatOptions, "key">; data: Payload<"attendance"> }[] = [
   { id: "sweep-received-reports", repeat: { every: 5 * MINUTE }, data: { task: "sweep-received" } },

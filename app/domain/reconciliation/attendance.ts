@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Db } from "~/lib/db.server";
+import { enqueue } from "~/lib/queues.server";
 import type { AttendanceSource, DisputeKind } from "~/generated/prisma/enums";
 import { normaliseCode } from "../codes";
 import { DomainError } from "../errors";
@@ -293,6 +294,11 @@ export async function processAttendanceReport(db: Db, input: { reportId: string;
     await tx.attendanceReport.update({ where: { id: report.id }, data: { status: "PROCESSED", processedAt: now } });
     return { reportId: report.id, lines: report.lines.length, mismatches: findings.length, disputesRaised: raised.count };
   });
+}
+
+/** Enqueues a report's matching; its job id is the report's, so enqueuing it again while it is stored adds nothing. */
+export function enqueueAttendanceReport(reportId: string) {
+  return enqueue("attendance", `attendance-report-${reportId}`, { task: "process-report", reportId });
 }
 
 /** Reports received but never processed (their job was lost between commit and enqueue), oldest first. */

@@ -11,6 +11,7 @@ export {
   csvReference,
   submitAttendanceReport,
   processAttendanceReport,
+  enqueueAttendanceReport,
   unprocessedReports,
   listAttendanceReports,
   attendanceReportDetail,
@@ -19,3 +20,4 @@ export {
   type RowProblem,
 } from "./attendance";
 export { decideDispute, listDisputes, countOpenDisputes, disputeDetail, DECISION_LABELS, type DecisionEffect } from "./disputes";
+export { providerBookingsOn } from "./bookings-for-day";
