@@ -143,7 +143,9 @@ export function deprivationGap(byWard: ReadonlyArray<WardTakeUp>) {
   };
   const mostDeprived = pool(lowest);
   const leastDeprived = pool(highest);
-  return { mostDeprived, leastDeprived, gapPoints: Math.round((leastDeprived.ratePercent - mostDeprived.ratePercent) * 10) / 10 };
+  // From the unrounded shares, so the gap is not off by the rounding of the two rates.
+  const exact = (leastDeprived.used / leastDeprived.issued - mostDeprived.used / mostDeprived.issued) * 100;
+  return { mostDeprived, leastDeprived, gapPoints: round1(exact) };
 }
 
 export type SpendRow = { group: string; uses: number; spentPence: number };
