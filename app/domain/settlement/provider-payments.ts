@@ -44,7 +44,7 @@ export async function providerPaymentSettings(db: Db, providerId: string) {
           checkedAt: provider.stripeAccountUpdatedAt,
         }
       : null,
-    payouts: payouts.map((p) => ({ ...p, councilName: p.run.council.name })),
+    payouts: payouts.map((p) => ({ ...p, failureReason: p.failureReason?.replace(/^\[new key\] /, "") ?? null, councilName: p.run.council.name })),
   };
 }
 
@@ -177,7 +177,7 @@ export async function syncStripeAccount(db: Db, stripe: Stripe, input: { account
     let reopenedPayoutIds: string[] = [];
     if (state.payoutsEnabled) {
       const parked = await tx.payout.findMany({
-        where: { providerId: provider.id, method: "STRIPE_TRANSFER", status: "PARKED", failureReason: { startsWith: ACCOUNT_PARK_REASON } },
+        where: { providerId: provider.id, method: "STRIPE_TRANSFER", status: "PARKED", failureReason: { contains: ACCOUNT_PARK_REASON } },
         select: { id: true },
       });
       reopenedPayoutIds = parked.map((p) => p.id);

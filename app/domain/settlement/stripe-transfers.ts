@@ -30,6 +30,7 @@ export type PayOutcome =
 type Classified =
   | { kind: "retry-same-key"; reason: string; countsAsAttempt: boolean }
   | { kind: "retry-new-key"; reason: string }
+  /** Stripe answered and stored its answer under the key, so a later retry needs the next key. */
   | { kind: "park"; reason: string };
 
 /** What to do after Stripe's answer (RELIABILITY 12): 5xx, 409 and network errors retry; 429 backs off; other 4xx park. */
@@ -149,7 +150,9 @@ async function afterFailure(
   logger.warn({ payoutId: payout.id, attempts, reason: failure.reason }, "stripe payout attempt failed");
   if (failure.kind === "park" || ((failure.kind !== "retry-same-key" || failure.countsAsAttempt) && attempts >= MAX_STRIPE_ATTEMPTS)) {
     const reason = failure.kind === "park" ? failure.reason : `Gave up after ${attempts} attempts. Last error: ${failure.reason}`;
-    await park(db, payout.id, payout.councilId, reason);
+    // Every park after an answer from Stripe means its answer is stored under the key: a retry takes the next one.
+    const answered = failure.kind !== "retry-same-key";
+    await park(db, payout.id, payout.councilId, answered ? `${NEW_KEY_MARK}${reason}` : reason);
     return { outcome: "parked", reason };
   }
   const countsAsAttempt = failure.kind === "retry-new-key" || failure.countsAsAttempt;
