@@ -1,0 +1,179 @@
+// Officers' decisions on disputes: recorded with who, when and why, money moved through the ledger exactly once,
+// and a decision that cannot apply refused with nothing changed.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { getDb } from "~/lib/db.server";
+import { markNoShow, redeemBooking } from "~/domain/booking";
+import { decideDispute, makeDueRedemptionsPayable, processAttendanceReport, submitAttendanceReport } from "~/domain/reconciliation";
+import type { DisputeDecision } from "~/generated/prisma/enums";
+import { doorActor } from "../factories";
+import { expectDomainError, expectLedgerOk, holdBalance, payableBalance, settle, walletBalance } from "../helpers";
+import { createMember } from "../support/actors";
+import { otherProvidersBooking, pastSession } from "./fixtures";
+
+const db = () => getDb();
+const HOUR = 60 * 60_000;
+
+type Scene = Awaited<ReturnType<typeof pastSession>>;
+
+/** Reports the scene's bookings with the given attendance and returns the disputes raised, by booking. */
+async function reportAndDispute(scene: Scene, attended: boolean[]) {
+  const rows = scene.people.map((p, i) => ({ line: i + 2, code: p.booking.code, attended: attended[i]! }));
+  const { reportId } = await submitAttendanceReport(db(), { providerId: scene.provider.id, source: "CSV", reference: `r-${Math.random()}`, rows, submittedByUserId: null });
+  await processAttendanceReport(db(), { reportId });
+  return db().dispute.findMany({ where: { reportId }, orderBy: { createdAt: "asc" } });
+}
+
+async function officerOf(councilId: string) {
+  const officer = await createMember("OFFICER", { councilId }, { displayName: "Priya Officer" });
+  return { userId: officer.id, name: "Priya Officer" };
+}
+
+const decide = (scene: Scene, disputeId: string, decision: DisputeDecision, actor: { userId: string; name: string }, note = "Checked the signing-in sheet.") =>
+  decideDispute(db(), { councilId: scene.council.id, disputeId, decision, note, actor });
+
+describe("deciding a dispute", () => {
+  it("pays the provider for a booking reported present that the door missed: the held credit is redeemed", async () => {
+    const scene = await pastSession(1);
+    const [dispute] = await reportAndDispute(scene, [true]);
+    const officer = await officerOf(scene.council.id);
+
+    const result = await decide(scene, dispute!.id, "PAY_PROVIDER", officer);
+    expect(result).toMatchObject({ effect: "BOOKING_REDEEMED", movedPence: 500 });
+    expect(await payableBalance(scene.council.id, scene.provider.id)).toBe(500);
+    expect(await holdBalance(scene.people[0]!.booking.id)).toBe(0);
+    const redemption = await db().redemption.findUniqueOrThrow({ where: { bookingId: scene.people[0]!.booking.id } });
+    expect(redemption).toMatchObject({ amountPence: 500, redeemedByName: "Priya Officer (council decision)", status: "PENDING" });
+    await makeDueRedemptionsPayable(db(), { now: new Date() });
+    expect((await db().redemption.findUniqueOrThrow({ where: { id: redemption.id } })).status).toBe("PAYABLE");
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("records the decision, the note, who and when, with an audit event", async () => {
+    const scene = await pastSession(1);
+    const [dispute] = await reportAndDispute(scene, [true]);
+    const officer = await officerOf(scene.council.id);
+    await decide(scene, dispute!.id, "NO_ACTION", officer, "  The provider sent the wrong file.  ");
+    expect(await db().dispute.findUniqueOrThrow({ where: { id: dispute!.id } })).toMatchObject({
+      status: "RESOLVED",
+      decision: "NO_ACTION",
+      decisionNote: "The provider sent the wrong file.",
+      decidedByUserId: officer.userId,
+      decidedAt: expect.any(Date),
+    });
+    expect(await db().auditEvent.findFirst({ where: { entityType: "Dispute", entityId: dispute!.id } })).toMatchObject({
+      action: "dispute.decided",
+      actorUserId: officer.userId,
+      councilId: scene.council.id,
+      data: expect.objectContaining({ decision: "NO_ACTION", movedPence: 0 }),
+    });
+  });
+
+  it("pays the provider after the no-show sweep released the credit, by charging the pass again", async () => {
+    const scene = await pastSession(1, { endedAgo: 4 * HOUR });
+    await markNoShow(db(), { bookingId: scene.people[0]!.booking.id });
+    expect(await walletBalance(scene.people[0]!.allocation.id)).toBe(2_000);
+    const [dispute] = await reportAndDispute(scene, [true]);
+    const result = await decide(scene, dispute!.id, "PAY_PROVIDER", await officerOf(scene.council.id));
+    expect(result).toMatchObject({ effect: "CHARGED_AFTER_RELEASE", movedPence: 500 });
+    expect(await walletBalance(scene.people[0]!.allocation.id)).toBe(1_500);
+    expect(await payableBalance(scene.council.id, scene.provider.id)).toBe(500);
+    expect((await db().booking.findUniqueOrThrow({ where: { id: scene.people[0]!.booking.id } })).status).toBe("REDEEMED");
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("refunds the young person for a redemption reported absent, and the provider is never paid it", async () => {
+    const scene = await pastSession(1, { programme: { disputeWindowDays: 0 } });
+    await redeemBooking(db(), { code: scene.people[0]!.booking.code, providerId: scene.provider.id, actor: doorActor(), now: scene.slot.startsAt });
+    const [dispute] = await reportAndDispute(scene, [false]);
+    expect(await walletBalance(scene.people[0]!.allocation.id)).toBe(1_500);
+
+    const result = await decide(scene, dispute!.id, "REFUND_YOUNG_PERSON", await officerOf(scene.council.id));
+    expect(result).toMatchObject({ effect: "REDEMPTION_REVERSED", movedPence: 500 });
+    expect(await walletBalance(scene.people[0]!.allocation.id)).toBe(2_000);
+    expect(await payableBalance(scene.council.id, scene.provider.id)).toBe(0);
+    await makeDueRedemptionsPayable(db(), { now: new Date(Date.now() + 30 * 24 * HOUR) });
+    expect((await db().redemption.findUniqueOrThrow({ where: { bookingId: scene.people[0]!.booking.id } })).status).toBe("PENDING");
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("refunds a booking reported absent-but-booked by ending it as a no-show with its credit back", async () => {
+    const scene = await pastSession(1);
+    const [dispute] = await reportAndDispute(scene, [true]);
+    const result = await decide(scene, dispute!.id, "REFUND_YOUNG_PERSON", await officerOf(scene.council.id));
+    expect(result).toMatchObject({ effect: "HOLD_RELEASED", movedPence: 500 });
+    expect(await walletBalance(scene.people[0]!.allocation.id)).toBe(2_000);
+    expect((await db().booking.findUniqueOrThrow({ where: { id: scene.people[0]!.booking.id } })).status).toBe("NO_SHOW");
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("refuses to refund a redemption already in a payout, and changes nothing", async () => {
+    const scene = await pastSession(1, { programme: { disputeWindowDays: 0 } });
+    await redeemBooking(db(), { code: scene.people[0]!.booking.code, providerId: scene.provider.id, actor: doorActor(), now: scene.slot.startsAt });
+    const [dispute] = await reportAndDispute(scene, [false]);
+    await db().redemption.update({ where: { bookingId: scene.people[0]!.booking.id }, data: { status: "PAID" } });
+    await expectDomainError(decide(scene, dispute!.id, "REFUND_YOUNG_PERSON", await officerOf(scene.council.id)), "DISPUTE_DECISION_NOT_POSSIBLE", /already in a payout/);
+    expect((await db().dispute.findUniqueOrThrow({ where: { id: dispute!.id } })).status).toBe("OPEN");
+    expect(await walletBalance(scene.people[0]!.allocation.id)).toBe(1_500);
+  });
+
+  it("allows only no action on a code that is not the provider's", async () => {
+    const scene = await pastSession(1);
+    const other = await otherProvidersBooking(scene);
+    const { reportId } = await submitAttendanceReport(db(), { providerId: scene.provider.id, source: "API", reference: "x", rows: [{ line: 1, code: other.booking.code, attended: true }], submittedByUserId: null });
+    await processAttendanceReport(db(), { reportId });
+    const dispute = await db().dispute.findFirstOrThrow({ where: { reportId } });
+    const officer = await officerOf(scene.council.id);
+    await expectDomainError(decide(scene, dispute.id, "PAY_PROVIDER", officer), "DISPUTE_DECISION_NOT_POSSIBLE", /No action/);
+    await expect(decide(scene, dispute.id, "NO_ACTION", officer)).resolves.toMatchObject({ effect: "NOTHING_MOVED" });
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("is decided once: a second decision, even at the same moment, is refused and money moves once", async () => {
+    const scene = await pastSession(1);
+    const [dispute] = await reportAndDispute(scene, [true]);
+    const officer = await officerOf(scene.council.id);
+    const outcomes = await settle([decide(scene, dispute!.id, "PAY_PROVIDER", officer), decide(scene, dispute!.id, "PAY_PROVIDER", officer)]);
+    expect(outcomes.fulfilled).toHaveLength(1);
+    expect(outcomes.rejected.map((e) => (e as { code: string }).code)).toEqual(["DISPUTE_DECIDED"]);
+    expect(await payableBalance(scene.council.id, scene.provider.id)).toBe(500);
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("is not found by another council's officer, and needs a note", async () => {
+    const scene = await pastSession(1);
+    const elsewhere = await pastSession(1);
+    const [dispute] = await reportAndDispute(scene, [true]);
+    await expectDomainError(
+      decideDispute(db(), { councilId: elsewhere.council.id, disputeId: dispute!.id, decision: "NO_ACTION", note: "x", actor: await officerOf(elsewhere.council.id) }),
+      "NOT_FOUND",
+    );
+    await expectDomainError(decide(scene, dispute!.id, "NO_ACTION", await officerOf(scene.council.id), "   "), "INVALID_INPUT", /Say why/);
+  });
+
+  it("keeps every ledger invariant whatever is decided for whatever the door and the report said", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ redeemed: fc.boolean(), noShow: fc.boolean(), attended: fc.boolean(), decision: fc.constantFrom<DisputeDecision>("PAY_PROVIDER", "REFUND_YOUNG_PERSON", "NO_ACTION") }), { minLength: 1, maxLength: 3 }),
+        async (cases) => {
+          const scene = await pastSession(cases.length, { endedAgo: 4 * HOUR });
+          for (const [i, c] of cases.entries()) {
+            const booking = scene.people[i]!.booking;
+            if (c.redeemed) await redeemBooking(db(), { code: booking.code, providerId: scene.provider.id, actor: doorActor(), now: scene.slot.startsAt });
+            else if (c.noShow) await markNoShow(db(), { bookingId: booking.id });
+          }
+          const disputes = await reportAndDispute(scene, cases.map((c) => c.attended));
+          const officer = await officerOf(scene.council.id);
+          for (const dispute of disputes) {
+            const c = cases[scene.people.findIndex((p) => p.booking.id === dispute.bookingId)]!;
+            await decide(scene, dispute.id, c.decision, officer).catch((error: { code?: string }) => expect(error.code).toBe("DISPUTE_DECISION_NOT_POSSIBLE"));
+          }
+          await expectLedgerOk(scene.council.id);
+          const payable = await db().redemption.aggregate({ where: { councilId: scene.council.id, NOT: { disputes: { some: { decision: "REFUND_YOUNG_PERSON" } } } }, _sum: { amountPence: true } });
+          expect(await payableBalance(scene.council.id, scene.provider.id)).toBe(payable._sum.amountPence ?? 0);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
