@@ -35,6 +35,8 @@ export const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     STRIPE_SECRET_KEY: optionalSecret("sk_", "a Stripe secret key"),
     STRIPE_WEBHOOK_SECRET: optionalSecret("whsec_", "a Stripe webhook signing secret"),
+    // Where the Stripe API is; unset means api.stripe.com. For stripe-mock or a test double only.
+    STRIPE_API_BASE: url(["http:", "https:"]).optional(),
     NOTIFY_API_KEY: z
       .string()
       .trim()
