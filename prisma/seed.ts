@@ -8,6 +8,7 @@ import { fundProgramme, issueAllocation } from "~/domain/programmes";
 import { createPayoutRun, makeRedemptionsPayable, markPayoutPaid } from "~/domain/settlement";
 import { verifyLedger } from "~/domain/ledger";
 import { isDomainError } from "~/domain/errors";
+import { seedYoungChoices } from "./seed/young-choices";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
 
 const COUNCIL_SLUG = "northbridge";
@@ -362,6 +363,8 @@ async function main() {
   await makeRedemptionsPayable(db, { councilId: council.id, now });
   const run = await createPayoutRun(db, { councilId: council.id, approvalThresholdPence: programme.approvalThresholdPence });
   if (run && run.status === "APPROVED") for (const payout of run.payouts) await markPayoutPaid(db, { payoutId: payout.id });
+
+  await seedYoungChoices(db, { councilId: council.id, programmeId: programme.id, now });
 
   const report = await verifyLedger(db, council.id);
   if (!report.ok) throw new Error(`Seeded ledger does not add up:\n${report.violations.join("\n")}`);
