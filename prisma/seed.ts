@@ -9,6 +9,7 @@ import { createPayoutRun, makeRedemptionsPayable, markPayoutPaid } from "~/domai
 import { verifyLedger } from "~/domain/ledger";
 import { isDomainError } from "~/domain/errors";
 import { seedYoungChoices } from "./seed/young-choices";
+import { seedEvidence } from "./seed/evidence";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
 
 const COUNCIL_SLUG = "northbridge";
@@ -365,6 +366,7 @@ async function main() {
   if (run && run.status === "APPROVED") for (const payout of run.payouts) await markPayoutPaid(db, { payoutId: payout.id });
 
   await seedYoungChoices(db, { councilId: council.id, programmeId: programme.id, now });
+  await seedEvidence(db, { councilId: council.id, now });
 
   const report = await verifyLedger(db, council.id);
   if (!report.ok) throw new Error(`Seeded ledger does not add up:\n${report.violations.join("\n")}`);
