@@ -35,6 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { providerId } = await requireProviderStaff(request, ["PROVIDER_MANAGER"]);
   const parsed = missedSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ error: "Choose a booking to mark as missed.", marked: null }, { status: 400 });
+  if (!z.string().uuid().safeParse(params.slotId).success) return data({ error: "We could not find that session.", marked: null }, { status: 404 });
   try {
     // Only a booking on this session, of this provider.
     const slot = await slotRegister(getDb(), { providerId, slotId: params.slotId ?? "" });
