@@ -54,7 +54,9 @@ export type DomainErrorCode =
   | "PAYOUT_STATE"
   | "STRIPE_UNAVAILABLE"
   | "DISPUTE_DECIDED"
-  | "DISPUTE_DECISION_NOT_POSSIBLE";
+  | "DISPUTE_DECISION_NOT_POSSIBLE"
+  // A session's places cannot go below those booked plus those offered from the waiting list.
+  | "CAPACITY_BELOW_BOOKED";
 
 export class DomainError extends Error {
   override name = "DomainError";
