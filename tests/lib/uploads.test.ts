@@ -10,7 +10,7 @@ import { fileResponse, MB, readFormFile, readStoredFile, sniffFileType, storeFil
 const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n");
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 
-function formWith(name: string, bytes: Uint8Array, type = "application/octet-stream") {
+function formWith(name: string, bytes: Uint8Array<ArrayBuffer>, type = "application/octet-stream") {
   const form = new FormData();
   form.set("file", new File([bytes], name, { type }));
   return form;
