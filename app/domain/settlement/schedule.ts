@@ -3,6 +3,7 @@ import { TZDate } from "@date-fns/tz";
 import { startOfDay, startOfISOWeek } from "date-fns";
 import type { Db } from "~/lib/db.server";
 import { logger } from "~/lib/logger.server";
+import { checkpoint } from "./checkpoints";
 import { createPayoutRun } from "./payouts";
 
 const ZONE = "Europe/London";
@@ -51,6 +52,7 @@ export async function createDuePayoutRuns(db: Db, input: { now: Date; stripeAvai
     if (run) {
       created.push({ runId: run.id, councilId, status: run.status, payoutIds: run.payouts.map((p) => p.id) });
       logger.info({ councilId, runId: run.id, status: run.status, payouts: run.payouts.length }, "payout run opened");
+      checkpoint("run-opened");
     }
   }
   return { councils: councils.length, created };

@@ -6,6 +6,7 @@ import type { Db } from "~/lib/db.server";
 import { logger } from "~/lib/logger.server";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
+import { checkpoint } from "./checkpoints";
 import { markPayoutPaidIn, stripeIdempotencyKey } from "./payouts";
 
 /** Retryable failures are tried this many times in all before the payout is parked. */
@@ -88,6 +89,7 @@ export async function payPayoutByStripe(db: Db, stripe: Stripe, input: { payoutI
     RETURNING "attempts", "idempotencyKey", "failureReason"`;
   const attempt = claimed[0];
   if (!attempt) return { outcome: "not-due" };
+  checkpoint("attempt-claimed");
   await db.payoutRun.updateMany({ where: { id: payout.runId, status: "APPROVED" }, data: { status: "PAYING" } });
 
   let idempotencyKey = attempt.idempotencyKey;
@@ -124,6 +126,7 @@ export async function payPayoutByStripe(db: Db, stripe: Stripe, input: { payoutI
   } catch (error) {
     return afterFailure(db, payout, attempt.attempts, classifyStripeError(error), now);
   }
+  checkpoint("transfer-made");
   if (transfer.amount !== payout.amountPence || transfer.destination !== stripeAccountId) {
     // Never silently fixed (RELIABILITY 16): the difference is parked for a person to look at.
     const reason = `Stripe's transfer ${transfer.id} does not match the payout (amount ${transfer.amount}, destination ${String(transfer.destination)}).`;
@@ -137,6 +140,7 @@ const NEW_KEY_MARK = "[new key] ";
 
 async function recordPaid(db: Db, payoutId: string, transferId: string, now: Date, replayed: boolean): Promise<PayOutcome> {
   await db.$transaction((tx) => markPayoutPaidIn(tx, { payoutId, stripeTransferId: transferId, now }));
+  checkpoint("payout-recorded");
   return { outcome: "paid", transferId, replayed };
 }
 
