@@ -8,7 +8,7 @@ import { getDb } from "~/lib/db.server";
 const query = z.object({
   date: z
     .string({ error: "Give the day as date=YYYY-MM-DD." })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "Give the day as YYYY-MM-DD, like 2026-11-23.")
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Give the day as YYYY-MM-DD, like 2026-11-23.", abort: true })
     .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "That is not a real date."),
 });
 
