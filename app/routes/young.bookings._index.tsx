@@ -1,10 +1,11 @@
-// A young person's bookings: what is coming up (with the QR and code for the door, a calendar file, cancel), and what has been.
+// A young person's bookings: what is coming up (with the QR and code for the door, a calendar file, cancel), places held
+// for them and their waiting lists, and what has been.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { z } from "zod";
-import { cancelBooking } from "~/domain/booking";
+import { cancelBooking, leaveWaitlist, myWaitlist } from "~/domain/booking";
 import { myBookings, passSummary, type PastBookingStatus } from "~/domain/booking/queries";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { requireYoungPerson } from "~/lib/auth.server";
@@ -20,7 +21,11 @@ export const meta: MetaFunction = () => [{ title: "My bookings – Playpass" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { youngPerson } = await requireYoungPerson(request);
   const now = new Date();
-  const [pass, bookings] = await Promise.all([passSummary(getDb(), youngPerson.id, now), myBookings(getDb(), youngPerson.id, now)]);
+  const [pass, bookings, waiting] = await Promise.all([
+    passSummary(getDb(), youngPerson.id, now),
+    myBookings(getDb(), youngPerson.id, now),
+    myWaitlist(getDb(), youngPerson.id, now),
+  ]);
   const upcoming = await Promise.all(
     bookings.upcoming.map(async (booking) => ({
       ...booking,
@@ -28,18 +33,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
       qrSvg: await QRCode.toString(booking.code, { type: "svg", errorCorrectionLevel: "M", margin: 1 }),
     })),
   );
-  return { balancePence: pass.balancePence, upcoming, past: bookings.past };
+  return { balancePence: pass.balancePence, upcoming, past: bookings.past, offers: waiting.filter((w) => w.offer), waiting: waiting.filter((w) => !w.offer) };
 }
 
 const cancelSchema = z.object({ intent: z.literal("cancel"), bookingId: z.string().uuid() });
+const leaveSchema = z.object({ intent: z.literal("leave-waitlist"), entryId: z.string().uuid() });
 
 type CancelReply =
   | { ok: true; bookingId: string; refundedPence: number; alreadyCancelled: boolean }
-  | { ok: false; bookingId: string | null; error: string };
+  | { ok: false; bookingId: string | null; error: string }
+  | { ok: true; leftWaitlist: true; bookingId: null };
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, youngPerson } = await requireYoungPerson(request);
-  const parsed = cancelSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = Object.fromEntries(await request.formData());
+  const leaving = leaveSchema.safeParse(form);
+  if (leaving.success) {
+    try {
+      await leaveWaitlist(getDb(), { youngPersonId: youngPerson.id, entryId: leaving.data.entryId });
+      return data<CancelReply>({ ok: true, leftWaitlist: true, bookingId: null });
+    } catch (error) {
+      if (isDomainError(error)) return data<CancelReply>({ ok: false, bookingId: null, error: error.message }, { status: statusForDomainError(error) });
+      throw error;
+    }
+  }
+  const parsed = cancelSchema.safeParse(form);
   if (!parsed.success) return data<CancelReply>({ ok: false, bookingId: null, error: "Choose a booking to cancel." }, { status: 400 });
   const { bookingId } = parsed.data;
   try {
@@ -60,14 +78,19 @@ const pastStatusWords: Record<PastBookingStatus, string> = {
 };
 
 export default function MyBookings() {
-  const { balancePence, upcoming, past } = useLoaderData<typeof loader>();
+  const { balancePence, upcoming, past, offers, waiting } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   // An error about a booking not on this page (someone else's, or gone) is shown at the top instead.
   const errorBesideBooking = reply && !reply.ok && upcoming.some((b) => b.id === reply.bookingId) ? reply.bookingId : null;
   return (
     <YoungShell balancePence={balancePence}>
       <h1>My bookings</h1>
-      {reply?.ok ? (
+      {reply?.ok && "leftWaitlist" in reply ? (
+        <Notice tone="success" title="You have left the waiting list">
+          <p>You will not get a message about that session.</p>
+        </Notice>
+      ) : null}
+      {reply?.ok && "refundedPence" in reply ? (
         <Notice tone="success" title={reply.alreadyCancelled ? "This booking was already cancelled" : "Booking cancelled"}>
           {reply.refundedPence > 0 ? (
             <p>
@@ -146,6 +169,53 @@ export default function MyBookings() {
         </ul>
       )}
 
+      {offers.length > 0 ? (
+        <>
+          <h2 id="offers-heading">Places held for you</h2>
+          <ul className="booking-list" aria-labelledby="offers-heading">
+            {offers.map((entry) => (
+              <li key={entry.id} className="booking offer-card">
+                <h3 className="offer-card__title">
+                  A place at {entry.title} is yours until {formatTime(entry.offer!.expiresAt)}
+                </h3>
+                <p>
+                  <time dateTime={isoDateTime(entry.startsAt)}>{formatDateTime(entry.startsAt)}</time> at {entry.venueName}. Book it before{" "}
+                  {formatDateTime(entry.offer!.expiresAt)}, or it goes to the next person.
+                </p>
+                <div className="ticket__actions">
+                  <Link className="button" to={`/activities/${entry.activityId}?slot=${entry.slotId}#confirm`}>
+                    Book it<span className="visually-hidden">: {entry.title}</span>
+                  </Link>
+                  <LeaveWaitlist entryId={entry.id} title={entry.title} label="No thanks" />
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      {waiting.length > 0 ? (
+        <>
+          <h2 id="waiting-heading">Waiting lists</h2>
+          <ul className="booking-list" aria-labelledby="waiting-heading">
+            {waiting.map((entry) => (
+              <li key={entry.id} className="booking waiting-card">
+                <h3 className="past-booking__title">
+                  <Link to={`/activities/${entry.activityId}`}>{entry.title}</Link>
+                </h3>
+                <p className="past-booking__when">
+                  <time dateTime={isoDateTime(entry.startsAt)}>{formatDateTime(entry.startsAt)}</time> at {entry.venueName}
+                </p>
+                <p>
+                  You are number {entry.position} in line. If a place comes up we will message you. Nothing is taken from your balance until you book.
+                </p>
+                <LeaveWaitlist entryId={entry.id} title={entry.title} label="Leave waiting list" />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
       <h2 id="past-heading">Past and cancelled</h2>
       {past.length === 0 ? (
         <p>Nothing here yet.</p>
@@ -168,5 +238,18 @@ export default function MyBookings() {
         </ul>
       )}
     </YoungShell>
+  );
+}
+
+function LeaveWaitlist({ entryId, title, label }: { entryId: string; title: string; label: string }) {
+  return (
+    <Form method="post" className="ticket__cancel">
+      <input type="hidden" name="intent" value="leave-waitlist" />
+      <input type="hidden" name="entryId" value={entryId} />
+      <button type="submit" className="button button--secondary">
+        {label}
+        <span className="visually-hidden">: {title}</span>
+      </button>
+    </Form>
   );
 }

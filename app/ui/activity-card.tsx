@@ -44,6 +44,20 @@ export function categoryLabel(category: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+export const accessibilityFeatures = ["STEP_FREE", "ACCESSIBLE_TOILET", "HEARING_LOOP", "QUIET_SESSIONS", "CHANGING_PLACES", "BSL"] as const;
+const accessibilityLabels: Record<(typeof accessibilityFeatures)[number], string> = {
+  STEP_FREE: "Step-free access",
+  ACCESSIBLE_TOILET: "Accessible toilet",
+  HEARING_LOOP: "Hearing loop",
+  QUIET_SESSIONS: "Quiet sessions",
+  CHANGING_PLACES: "Changing Places toilet",
+  BSL: "British Sign Language",
+};
+
+export function accessibilityLabel(feature: string): string {
+  return (accessibilityLabels as Record<string, string>)[feature] ?? feature.toLowerCase().replace(/_/g, " ");
+}
+
 type ActivityCardProps = {
   id: string;
   title: string;
@@ -54,6 +68,10 @@ type ActivityCardProps = {
   /** ISO date-time of the next session, if any. */
   nextSlotAt?: string;
   placesLeft?: number;
+  /** Miles from the postcode searched from, or from home. */
+  distanceMiles?: number | null;
+  /** Shown to people who are not signed in, since nothing is filtered by their age. */
+  ages?: { min: number; max: number };
   href: string;
   /** The card title's heading level; 3 suits a list under a page's h2. */
   headingLevel?: 2 | 3 | 4;
@@ -68,6 +86,8 @@ export function ActivityCard({
   pricePence,
   nextSlotAt,
   placesLeft,
+  distanceMiles,
+  ages,
   href,
   headingLevel = 3,
 }: ActivityCardProps) {
@@ -88,7 +108,13 @@ export function ActivityCard({
         </Heading>
         <p className="card__meta">
           {providerName} · {venueName}
+          {distanceMiles !== undefined && distanceMiles !== null ? <> · {distanceMiles === 1 ? "1 mile" : `${distanceMiles} miles`} away</> : null}
         </p>
+        {ages ? (
+          <p className="card__meta">
+            Ages {ages.min} to {ages.max}
+          </p>
+        ) : null}
         <p className="card__when">
           {nextSlotAt ? (
             <>
@@ -113,7 +139,7 @@ export function ActivityCard({
 
 // Stated plainly, never as "hurry": no nudges that push children to spend.
 function placesText(placesLeft: number): string {
-  if (placesLeft <= 0) return "Full";
+  if (placesLeft <= 0) return "Full: waiting list";
   return placesLeft === 1 ? "1 place left" : `${placesLeft} places left`;
 }
 

@@ -7,6 +7,8 @@ import { topUpAllocation } from "~/domain/programmes";
 import { loader as bookingsLoader, action as bookingsAction } from "~/routes/young.bookings._index";
 import { loader as calendarLoader } from "~/routes/young.bookings.$bookingId.calendar[.]ics";
 import { loader as passLoader } from "~/routes/young.pass";
+import { loader as activityLoader, action as activityAction } from "~/routes/activities.$activityId";
+import { loader as exploreLoader, action as exploreAction } from "~/routes/_index";
 import { isQrSvg } from "~/ui/qr";
 import { createActivity, createScene, createSlot, createYoungPerson, doorActor } from "../factories";
 import { expectLedgerOk, walletBalance } from "../helpers";
@@ -209,5 +211,120 @@ describe("My pass", () => {
     const { data } = unwrap<Pass>(await passLoader(routeArgs(getRequest("/young/pass", me.cookie))));
     expect(data.statement.entries.map((e) => e.amountPence)).toEqual([2_000]);
     expect(data.passCode).not.toBe(other.youngPerson.passCode);
+  });
+});
+
+type ActivityPage = Awaited<ReturnType<typeof activityLoader>>;
+type ActivityReply = { intent: string; slotId: string | null; error?: string; joinedPosition?: number; left?: boolean };
+type Explore = Awaited<ReturnType<typeof exploreLoader>>;
+
+describe("the activity page", () => {
+  it("shows what booking leaves on the balance, and books through choose, confirm, done; a repeated confirm books once", async () => {
+    const scene = await createScene({ activity: { pricePence: 700, capacity: 5 } });
+    const owner = await signedInYoungPerson(scene.programme.id);
+    const path = `/activities/${scene.activity.id}`;
+    const page = unwrap<ActivityPage>(await activityLoader(routeArgs(getRequest(`${path}?slot=${scene.slot.id}`, owner.cookie), { activityId: scene.activity.id }))).data;
+    expect(page).toMatchObject({ balancePence: 5_000, chosenSlotId: scene.slot.id, mine: { cannotBook: null, spendablePence: 5_000, enoughCredit: true } });
+    expect(page.activity.slots[0]).toMatchObject({ id: scene.slot.id, placesLeft: 5 });
+
+    const confirm = () =>
+      thrownBy(activityAction(routeArgs(formRequest(path, { intent: "book", slotId: scene.slot.id, requestKey: `${page.pageKey}:${scene.slot.id}` }, { cookie: owner.cookie }), { activityId: scene.activity.id })));
+    expect(redirectLocation(await confirm())).toBe(`/young?booked=${scene.activity.id}`);
+    expect(redirectLocation(await confirm())).toBe(`/young?booked=${scene.activity.id}`);
+    expect(await db().booking.count({ where: { youngPersonId: owner.youngPerson.id } })).toBe(1);
+    expect(await walletBalance(owner.allocation!.id)).toBe(4_300);
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("puts a domain error next to the session that caused it, in plain words with what to do instead", async () => {
+    const scene = await createScene({ activity: { pricePence: 700, capacity: 5 } });
+    const poor = await signedInYoungPerson(scene.programme.id, 300);
+    const path = `/activities/${scene.activity.id}`;
+    const reply = unwrap<ActivityReply>(
+      await activityAction(routeArgs(formRequest(path, { intent: "book", slotId: scene.slot.id, requestKey: randomUUID() }, { cookie: poor.cookie }), { activityId: scene.activity.id })),
+    );
+    expect(reply).toEqual({ status: 409, data: { intent: "book", slotId: scene.slot.id, error: expect.stringMatching(/costs £7.00 and you have £3.00 left. Try something cheaper or free./) } });
+    const page = unwrap<ActivityPage>(await activityLoader(routeArgs(getRequest(path, poor.cookie), { activityId: scene.activity.id }))).data;
+    expect(page.mine).toMatchObject({ enoughCredit: false, spendablePence: 300 });
+  });
+
+  it("says why someone cannot book: awaiting a guardian's consent, or another council's activity", async () => {
+    const scene = await createScene();
+    const child = await signedInYoungPerson(scene.programme.id);
+    await db().youngPerson.update({ where: { id: child.youngPerson.id }, data: { status: "AWAITING_CONSENT" } });
+    const args = (cookie: string) => routeArgs(getRequest(`/activities/${scene.activity.id}`, cookie), { activityId: scene.activity.id });
+    expect(unwrap<ActivityPage>(await activityLoader(args(child.cookie))).data.mine?.cannotBook).toMatch(/parent or carer needs to say yes/);
+    const reply = unwrap<ActivityReply>(
+      await activityAction(routeArgs(formRequest(`/activities/${scene.activity.id}`, { intent: "book", slotId: scene.slot.id, requestKey: randomUUID() }, { cookie: child.cookie }), { activityId: scene.activity.id })),
+    );
+    expect(reply.data.error).toMatch(/parent or carer needs to say yes/);
+
+    const elsewhere = await createScene();
+    const outsider = await signedInYoungPerson(elsewhere.programme.id);
+    expect(unwrap<ActivityPage>(await activityLoader(args(outsider.cookie))).data.mine?.cannotBook).toMatch(/another council/);
+  });
+
+  it("joins and leaves a full session's waiting list, and shows the place in line on the page and in My bookings", async () => {
+    const scene = await createScene({ activity: { capacity: 1 } });
+    const first = await signedInYoungPerson(scene.programme.id);
+    await book(first.youngPerson.id, scene.slot.id);
+    const waiter = await signedInYoungPerson(scene.programme.id);
+    const path = `/activities/${scene.activity.id}`;
+    const post = (fields: Record<string, string>) => activityAction(routeArgs(formRequest(path, fields, { cookie: waiter.cookie }), { activityId: scene.activity.id }));
+
+    const joined = unwrap<ActivityReply>(await post({ intent: "join-waitlist", slotId: scene.slot.id }));
+    expect(joined.data).toEqual({ intent: "join-waitlist", slotId: scene.slot.id, joinedPosition: 1 });
+    const page = unwrap<ActivityPage>(await activityLoader(routeArgs(getRequest(path, waiter.cookie), { activityId: scene.activity.id }))).data;
+    expect(page.activity.slots[0]!.placesLeft).toBe(0);
+    const place = page.waitlist[scene.slot.id]!;
+    expect(place).toMatchObject({ position: 1, offerExpiresAt: null });
+    const mine = unwrap<Bookings>(await bookingsLoader(routeArgs(getRequest("/young/bookings", waiter.cookie)))).data;
+    expect(mine.waiting).toEqual([expect.objectContaining({ id: place.entryId, position: 1 })]);
+
+    expect(unwrap<ActivityReply>(await post({ intent: "leave-waitlist", slotId: scene.slot.id, entryId: place.entryId })).data).toMatchObject({ left: true });
+    expect(await db().waitlistEntry.findUniqueOrThrow({ where: { id: place.entryId } })).toMatchObject({ status: "LEFT" });
+  });
+
+  it("shows an offer in My bookings with the time it is held until, and the person offered books into the held place", async () => {
+    const scene = await createScene({ activity: { capacity: 1, pricePence: 500 } });
+    const first = await signedInYoungPerson(scene.programme.id);
+    const booking = await book(first.youngPerson.id, scene.slot.id);
+    const waiter = await signedInYoungPerson(scene.programme.id);
+    await activityAction(routeArgs(formRequest(`/activities/${scene.activity.id}`, { intent: "join-waitlist", slotId: scene.slot.id }, { cookie: waiter.cookie }), { activityId: scene.activity.id }));
+    await cancel(booking.id, first.cookie);
+
+    const mine = unwrap<Bookings>(await bookingsLoader(routeArgs(getRequest("/young/bookings", waiter.cookie)))).data;
+    expect(mine.offers).toEqual([expect.objectContaining({ slotId: scene.slot.id, offer: { expiresAt: expect.any(String) } })]);
+    const outcome = await thrownBy(
+      activityAction(routeArgs(formRequest(`/activities/${scene.activity.id}`, { intent: "book", slotId: scene.slot.id, requestKey: randomUUID() }, { cookie: waiter.cookie }), { activityId: scene.activity.id })),
+    );
+    expect(redirectLocation(outcome)).toBe(`/young?booked=${scene.activity.id}`);
+    expect(await walletBalance(waiter.allocation!.id)).toBe(4_500);
+    await expectLedgerOk(scene.council.id);
+  });
+});
+
+describe("explore", () => {
+  it("shows a signed-in young person only what they can book, names bad filters next to their field, and records the search", async () => {
+    const scene = await createScene({ programme: { allowedCategories: ["SWIMMING"] }, activity: { title: "Lengths and lessons" } });
+    const climbing = await createActivity({ providerId: scene.provider.id, councilId: scene.council.id, category: "CLIMBING", title: "Bouldering" });
+    await createSlot({ activityId: climbing.id });
+    const owner = await signedInYoungPerson(scene.programme.id);
+
+    const page = unwrap<Explore>(await exploreLoader(routeArgs(getRequest("/?q=lessons&postcode=hello&miles=3", owner.cookie)))).data;
+    expect(page.outcome.results.map((r) => r.title)).toEqual(["Lengths and lessons"]);
+    expect(page.errors).toMatchObject({ postcode: expect.stringMatching(/postcode like NB1 2AA/), miles: expect.stringMatching(/distance/) });
+    expect(page.signedInAsYoungPerson).toBe(true);
+    expect(await db().searchEvent.count({ where: { councilId: scene.council.id, query: "lessons" } })).toBe(1);
+  });
+
+  it("takes a note of what they wanted after a search with no result, and checks it", async () => {
+    const scene = await createScene();
+    const owner = await signedInYoungPerson(scene.programme.id);
+    const empty = unwrap<{ thanks: boolean }>(await exploreAction(routeArgs(formRequest("/", { text: "" }, { cookie: owner.cookie }))));
+    expect(empty).toMatchObject({ status: 400, data: { thanks: false } });
+    const sent = await exploreAction(routeArgs(formRequest("/", { text: "Go-karting", searchQuery: "karting" }, { cookie: owner.cookie })));
+    expect(sent).toMatchObject({ thanks: true });
+    expect(await db().demandNote.count({ where: { councilId: scene.council.id, kind: "NO_RESULT", text: "Go-karting" } })).toBe(1);
   });
 });

@@ -83,27 +83,86 @@ export async function getActivityPage(db: Db, input: { activityId: string; now?:
       maxAge: true,
       pricePence: true,
       accessibility: true,
+      accessibilityFeatures: true,
       whatToBring: true,
       cancellationCutoffHours: true,
-      provider: { select: { name: true } },
-      venue: { select: { name: true, addressLine1: true, town: true, postcode: true } },
+      provider: { select: { name: true, website: true } },
+      venue: { select: { name: true, addressLine1: true, town: true, postcode: true, latitude: true, longitude: true, accessibilityFeatures: true } },
       slots: {
         where: { status: "SCHEDULED", startsAt: { gt: now } },
         orderBy: { startsAt: "asc" },
         take: 30,
-        select: { id: true, startsAt: true, endsAt: true, capacity: true, booked: true },
+        select: { id: true, startsAt: true, endsAt: true, capacity: true, booked: true, offered: true },
       },
     },
   });
   if (!activity) return null;
+  const { latitude, longitude, accessibilityFeatures: venueFeatures, ...venue } = activity.venue;
   return {
     ...activity,
+    venue,
+    // A plain link out to a map (no embed, no tracker): the venue's own spot when known, else its address.
+    mapHref:
+      latitude !== null && longitude !== null
+        ? `https://www.openstreetmap.org/?mlat=${latitude.toFixed(5)}&mlon=${longitude.toFixed(5)}#map=17/${latitude.toFixed(5)}/${longitude.toFixed(5)}`
+        : `https://www.openstreetmap.org/search?query=${encodeURIComponent(`${venue.addressLine1}, ${venue.town} ${venue.postcode}`)}`,
+    accessibilityFeatures: [...new Set([...venueFeatures, ...activity.accessibilityFeatures])],
     slots: activity.slots.map((s) => ({
       id: s.id,
       startsAt: s.startsAt.toISOString(),
       endsAt: s.endsAt.toISOString(),
-      placesLeft: s.capacity - s.booked,
+      // Places held for someone offered them from the waiting list are not free for anyone else.
+      placesLeft: Math.max(0, s.capacity - s.booked - s.offered),
     })),
+  };
+}
+
+/**
+ * What a signed-in young person needs beside an activity's sessions: whether they can book it at all (and if not,
+ * why, in plain words), what their pass can spend on it, which sessions they have booked, and their waiting lists.
+ */
+export async function activityForYoungPerson(
+  db: Db,
+  input: { youngPersonId: string; activity: { id: string; councilId: string; category: Category; minAge: number; maxAge: number; pricePence: number }; slotIds: string[]; now?: Date },
+) {
+  const now = input.now ?? new Date();
+  const { activity } = input;
+  const youngPerson = await db.youngPerson.findUniqueOrThrow({
+    where: { id: input.youngPersonId },
+    select: {
+      councilId: true,
+      status: true,
+      dateOfBirth: true,
+      allocations: {
+        select: { status: true, expiresAt: true, programme: { select: { allowedCategories: true, maxPerBookingPence: true } }, wallet: { select: { balancePence: true } } },
+      },
+    },
+  });
+  const live = youngPerson.allocations.filter((a) => a.status === "ACTIVE" && a.expiresAt > now);
+  const covering = live.filter((a) => a.programme.allowedCategories.includes(activity.category));
+  const spendable = Math.max(0, ...covering.map((a) => Number(a.wallet?.balancePence ?? 0n)));
+  const age = ageOn(youngPerson.dateOfBirth, now);
+
+  let cannotBook: string | null = null;
+  if (youngPerson.councilId !== activity.councilId) cannotBook = "This activity is run for another council's Playpass, so your pass cannot be used for it.";
+  else if (youngPerson.status === "AWAITING_CONSENT") cannotBook = "Your parent or carer needs to say yes before you can book. We sent them a link: ask them to open it.";
+  else if (age < activity.minAge || age > activity.maxAge) cannotBook = `This activity is for ages ${activity.minAge} to ${activity.maxAge}.`;
+  else if (youngPerson.allocations.length === 0) cannotBook = "You do not have any Playpass credit yet. Your council will tell you when it is ready.";
+  else if (live.length === 0) {
+    cannotBook = youngPerson.allocations.some((a) => a.status === "FROZEN")
+      ? "Your pass is paused by the council. Contact them to find out why."
+      : "Your pass has expired, so it cannot be used for new bookings.";
+  } else if (covering.length === 0) cannotBook = "Your pass cannot be used for this kind of activity. Try another category.";
+
+  const booked = await db.booking.findMany({
+    where: { youngPersonId: input.youngPersonId, slotId: { in: input.slotIds }, status: "CONFIRMED" },
+    select: { slotId: true },
+  });
+  return {
+    cannotBook,
+    spendablePence: spendable,
+    enoughCredit: spendable >= activity.pricePence,
+    bookedSlotIds: booked.map((b) => b.slotId),
   };
 }
 
