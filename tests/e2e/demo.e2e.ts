@@ -53,7 +53,8 @@ describe("the demo", () => {
     await page.getByRole("heading", { level: 1, name: "Hi Sam" }).waitFor();
     await page.goto(baseURL);
     await page.getByRole("link", { name: /Teen swim session/ }).first().click();
-    await page.getByRole("button", { name: "Book" }).last().click();
+    await page.getByRole("button", { name: "Book", exact: true }).last().click();
+    await page.getByRole("button", { name: "Confirm booking" }).click();
     await page.getByRole("heading", { name: "You're booked" }).waitFor();
     await screenshot(page, "young-booked");
     const codes = await page.locator(".booking__code").allInnerTexts();
