@@ -2,7 +2,7 @@
 // types (pounds, dates, lists) becomes what the domain takes (pence, UTC calendar days, arrays).
 // No server imports here: route components import this file.
 import { z } from "zod";
-import { Category, NeedsFlag, NoShowPolicy, PayoutSchedule, ProgrammeStatus } from "~/generated/prisma/enums";
+import { Category, NeedsFlag, NoShowPolicy, PayoutSchedule, ProgrammeStatus, YoungPersonStatus } from "~/generated/prisma/enums";
 import { normaliseUkMobile } from "../identity/contact";
 
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -25,6 +25,27 @@ export const NEEDS_LABELS: Record<NeedsFlag, string> = {
   SEND: "SEND",
   YOUNG_CARER: "Young carer",
 };
+
+export const STATUS_LABELS: Record<YoungPersonStatus, string> = {
+  INVITED: "Not activated yet",
+  ACTIVE: "Active",
+  AWAITING_CONSENT: "Waiting for a guardian",
+  DEACTIVATED: "Closed",
+};
+
+/** Which young people a page means, from its query string; anything unknown is ignored rather than an error. */
+export const filterQuery = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  ward: z.string().trim().max(80).optional().catch(undefined),
+  needs: z.enum(NeedsFlag).optional().catch(undefined),
+  status: z.enum(YoungPersonStatus).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+});
+
+/** The filter of a URL's query string (empty values are no filter). */
+export function filterFromUrl(url: URL) {
+  return filterQuery.parse(Object.fromEntries([...url.searchParams].filter(([key, value]) => value !== "" && key in filterQuery.shape)));
+}
 
 /** The uplift fields of the programme form, one per needs flag. */
 export const UPLIFT_FIELDS = {
@@ -299,3 +320,28 @@ function splitList(value: string): string[] {
 function capitalise(text: string) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** The actions on one young person's page, each its own small form with an `intent`. */
+export const passActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("issue"), programmeId: z.string({ error: "Choose a programme." }).uuid("Choose a programme.") }),
+  z.object({
+    intent: z.enum(["top-up", "reward"]),
+    allocationId: z.string().uuid(),
+    amount: pounds("the amount", { min: 1 }),
+    reason: reasonSchema,
+    idempotencyKey: z.string().min(8).max(64),
+  }),
+  z.object({ intent: z.enum(["freeze", "unfreeze"]), allocationId: z.string().uuid() }),
+  z.object({ intent: z.literal("revoke"), allocationId: z.string().uuid(), reason: reasonSchema }),
+]);
+
+/** A top-up for a filtered group from one programme. */
+export const groupTopUpSchema = z.object({
+  programmeId: z.string({ error: "Choose a programme." }).uuid("Choose a programme."),
+  amount: pounds("the amount for each young person", { min: 1 }),
+  reason: reasonSchema,
+  q: z.string().optional(),
+  ward: z.string().optional(),
+  needs: z.enum(NeedsFlag).optional(),
+  status: z.enum(YoungPersonStatus).optional(),
+});
