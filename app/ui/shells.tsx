@@ -212,6 +212,11 @@ export function CouncilShell({ councilName, children }: CouncilShellProps) {
                 </NavLink>
               </li>
               <li>
+                <NavLink to="/council/payouts" className="nav-link">
+                  Payouts
+                </NavLink>
+              </li>
+              <li>
                 <NavLink to="/council/young-people/import" className="nav-link">
                   Import young people
                 </NavLink>
