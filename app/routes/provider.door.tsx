@@ -2,7 +2,6 @@
 // opens a walk-in charge for one of the provider's activities. Works without JavaScript; the camera is extra.
 import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -69,7 +68,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const requestKey = String(formData.get("requestKey") ?? "");
     const again = async (): Promise<PassView | null> =>
       passAtDoor(getDb(), { passCode, providerId })
-        .then((pass) => ({ ...pass, requestKey: z.string().uuid().safeParse(requestKey).success ? requestKey : randomUUID() }))
+        .then((pass) => ({ ...pass, requestKey: z.string().uuid().safeParse(requestKey).success ? requestKey : crypto.randomUUID() }))
         .catch(() => null);
     if (submission.status !== "success") {
       return data({ ok: false as const, error: "Check the charge.", pass: await again(), charge: submission.reply() }, { status: 400 });
@@ -107,7 +106,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     await consume([["redeemPerUser", actor.userId]]);
     const outcome = await scanAtDoor(getDb(), { code: parsed.data.code, providerId, actor: doorActor });
-    if (outcome.kind === "PASS") return { ok: true as const, pass: { ...outcome, requestKey: randomUUID() } satisfies PassView };
+    if (outcome.kind === "PASS") return { ok: true as const, pass: { ...outcome, requestKey: crypto.randomUUID() } satisfies PassView };
     return {
       ok: true as const,
       result: { ...outcome, redeemedAt: outcome.redeemedAt.toISOString(), slotStartsAt: outcome.slotStartsAt.toISOString() },

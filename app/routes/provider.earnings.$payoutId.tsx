@@ -14,13 +14,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const statement = await loadStatement(request, params.payoutId);
   return {
     ...statement,
+    statusWords: payoutStatusWords(statement.status),
     runCreatedAt: statement.runCreatedAt.toISOString(),
     paidAt: statement.paidAt?.toISOString() ?? null,
-    lines: statement.lines.map((l) => ({ ...l, redeemedAt: l.redeemedAt.toISOString() })),
+    lines: statement.lines.map((l) => ({ ...l, how: methodWords(l.method), redeemedAt: l.redeemedAt.toISOString() })),
   };
 }
 
-type Line = Omit<StatementLine, "redeemedAt"> & { redeemedAt: string };
+type Line = Omit<StatementLine, "redeemedAt"> & { redeemedAt: string; how: string };
 
 export default function Statement() {
   const s = useLoaderData<typeof loader>();
@@ -31,7 +32,7 @@ export default function Statement() {
       </p>
       <h1>Payout of {formatDate(s.runCreatedAt)}</h1>
       <p>
-        From {s.councilName}, reference {s.reference}. {payoutStatusWords(s.status)}
+        From {s.councilName}, reference {s.reference}. {s.statusWords}
         {s.paidAt ? ` on ${formatDate(s.paidAt)}` : ""}, by {s.method === "STRIPE_TRANSFER" ? "Stripe transfer" : "bank payment"}.
       </p>
       <p>
@@ -49,7 +50,7 @@ export default function Statement() {
           { key: "ref", header: "Reference", cell: (l: Line) => l.reference, rowHeader: true },
           { key: "what", header: "Description", cell: (l: Line) => l.description },
           { key: "who", header: "Young person", cell: (l: Line) => l.youngPerson },
-          { key: "method", header: "How", cell: (l: Line) => methodWords(l.method) },
+          { key: "method", header: "How", cell: (l: Line) => l.how },
           { key: "amount", header: "Amount", cell: (l: Line) => <Money pence={l.amountPence} />, numeric: true },
         ]}
         rows={s.lines}

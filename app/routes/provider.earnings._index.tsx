@@ -22,11 +22,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     providerName: provider.name,
     summary,
-    payouts: payouts.map((p) => ({ ...p, runCreatedAt: p.runCreatedAt.toISOString(), paidAt: p.paidAt?.toISOString() ?? null })),
+    payouts: payouts.map((p) => ({ ...p, statusWords: payoutStatusWords(p.status), runCreatedAt: p.runCreatedAt.toISOString(), paidAt: p.paidAt?.toISOString() ?? null })),
   };
 }
 
-type Payout = Omit<PayoutRow, "runCreatedAt" | "paidAt"> & { runCreatedAt: string; paidAt: string | null };
+type Payout = Omit<PayoutRow, "runCreatedAt" | "paidAt"> & { runCreatedAt: string; paidAt: string | null; statusWords: string };
 
 export default function Earnings() {
   const { providerName, summary, payouts } = useLoaderData<typeof loader>();
@@ -62,7 +62,7 @@ export default function Earnings() {
           { key: "council", header: "From", cell: (p: Payout) => p.councilName },
           { key: "lines", header: "Lines", cell: (p: Payout) => p.lines, numeric: true },
           { key: "amount", header: "Amount", cell: (p: Payout) => <Money pence={p.amountPence} />, numeric: true },
-          { key: "status", header: "Status", cell: (p: Payout) => `${payoutStatusWords(p.status)}${p.paidAt ? ` ${formatDate(p.paidAt)}` : ""}` },
+          { key: "status", header: "Status", cell: (p: Payout) => `${p.statusWords}${p.paidAt ? ` ${formatDate(p.paidAt)}` : ""}` },
           {
             key: "files",
             header: "Statement",
