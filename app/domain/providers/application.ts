@@ -47,7 +47,8 @@ const text = (what: string, max: number, min = 1) =>
   z
     .string({ error: `Enter ${what}` })
     .trim()
-    .min(min, { error: min === 1 ? `Enter ${what}` : `${capitalise(what)} must be at least ${min} characters`, abort: true })
+    .min(1, { error: `Enter ${what}`, abort: true })
+    .min(min, { error: `${capitalise(what)} must be at least ${min} characters`, abort: true })
     .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer` });
 
 const optionalText = (what: string, max: number) =>
@@ -150,7 +151,7 @@ export const applicationSchema = z
     declaration: z.boolean({ error: "Confirm that the information is true and you may apply for the organisation" }),
   })
   .superRefine((value, ctx) => {
-    if (value.declaration !== true) {
+    if (value.declaration === false) {
       ctx.addIssue({ code: "custom", path: ["declaration"], message: "Confirm that the information is true and you may apply for the organisation" });
     }
     const needsNumber = value.organisationType === "CHARITY" || value.organisationType === "COMPANY";
@@ -167,7 +168,8 @@ export const applicationSchema = z
       const bank = bankDetailsSchema.safeParse(value.bank ?? {});
       if (!bank.success) for (const issue of bank.error.issues) ctx.addIssue({ code: "custom", path: ["bank", ...issue.path.map(String)], message: issue.message });
     }
-  })
+    // Runs even when other fields are wrong, so every problem is shown in one round.
+  }, { when: () => true })
   .transform(({ bank, declaration: _declaration, ...value }) => ({
     ...value,
     bank: value.payoutMethod === "BANK_FILE" ? bankDetailsSchema.parse(bank) : null,
