@@ -166,6 +166,16 @@ export function ProviderShell({ providerName, children }: ProviderShellProps) {
                 </NavLink>
               </li>
               <li>
+                <NavLink to="/provider/attendance" className="nav-link">
+                  Attendance
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/provider/api-keys" className="nav-link">
+                  API keys
+                </NavLink>
+              </li>
+              <li>
                 <SignOut />
               </li>
             </ul>
@@ -209,6 +219,11 @@ export function CouncilShell({ councilName, children }: CouncilShellProps) {
               <li>
                 <NavLink to="/council/providers" className="nav-link">
                   Providers
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/council/disputes" className="nav-link">
+                  Disputes
                 </NavLink>
               </li>
               <li>
