@@ -24,12 +24,6 @@ export async function providerPaymentSettings(db: Db, providerId: string) {
       stripeAccountUpdatedAt: true,
     },
   });
-  const payouts = await db.payout.findMany({
-    where: { providerId },
-    orderBy: { createdAt: "desc" },
-    take: 20,
-    select: { id: true, amountPence: true, status: true, method: true, createdAt: true, paidAt: true, failureReason: true, run: { select: { council: { select: { name: true } } } } },
-  });
   return {
     name: provider.name,
     payoutMethod: provider.payoutMethod,
@@ -44,7 +38,6 @@ export async function providerPaymentSettings(db: Db, providerId: string) {
           checkedAt: provider.stripeAccountUpdatedAt,
         }
       : null,
-    payouts: payouts.map((p) => ({ ...p, failureReason: p.failureReason?.replace(/^\[new key\] /, "") ?? null, councilName: p.run.council.name })),
   };
 }
 
