@@ -146,6 +146,11 @@ export function ProviderShell({ providerName, children }: ProviderShellProps) {
                 </NavLink>
               </li>
               <li>
+                <NavLink to="/provider/payments" className="nav-link">
+                  Payments
+                </NavLink>
+              </li>
+              <li>
                 <NavLink to="/provider/team" className="nav-link">
                   Team
                 </NavLink>
