@@ -11,6 +11,7 @@ import { isDomainError } from "~/domain/errors";
 import { seedYoungChoices } from "./seed/young-choices";
 import { seedEvidence } from "./seed/evidence";
 import { seedProviderTeam } from "./seed/provider-team";
+import { seedAttendance } from "./seed/attendance";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
 
 const COUNCIL_SLUG = "northbridge";
@@ -369,6 +370,7 @@ async function main() {
   await seedYoungChoices(db, { councilId: council.id, programmeId: programme.id, now });
   await seedEvidence(db, { councilId: council.id, now });
   await seedProviderTeam(db, { councilId: council.id, now });
+  await seedAttendance(db, { councilId: council.id, now });
 
   const report = await verifyLedger(db, council.id);
   if (!report.ok) throw new Error(`Seeded ledger does not add up:\n${report.violations.join("\n")}`);

@@ -73,7 +73,7 @@ export async function takeUp(db: Db, councilId: string, range: DateRange, depriv
       SELECT DISTINCT r."youngPersonId" AS id FROM "Redemption" r
       WHERE r."councilId" = ${councilId}::uuid AND r."redeemedAt" >= ${start} AND r."redeemedAt" < ${end} AND r."method" <> 'NO_SHOW_CHARGE'
     )
-    SELECT p."ward", p.band, p."needsFlags"::text[] AS needs, COUNT(*)::bigint AS issued, COUNT(u.id)::bigint AS used
+    SELECT p."ward", p.band, COALESCE(p."needsFlags", '{}')::text[] AS needs, COUNT(*)::bigint AS issued, COUNT(u.id)::bigint AS used
     FROM passes p LEFT JOIN users u ON u.id = p."id"
     GROUP BY 1, 2, 3`;
 
@@ -104,7 +104,7 @@ export async function takeUp(db: Db, councilId: string, range: DateRange, depriv
   );
   const needsOrder = Object.keys(NEEDS_WORDS);
   const byNeeds = toRows(
-    fold((r) => (r.needs.length === 0 ? ["NONE"] : r.needs)),
+    fold((r) => (r.needs?.length ? r.needs : ["NONE"])),
     (a, b) => needsOrder.indexOf(a) - needsOrder.indexOf(b),
   ).map((row) => ({ ...row, group: NEEDS_WORDS[row.group as NeedsFlag | "NONE"] ?? row.group }));
 
