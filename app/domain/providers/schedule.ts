@@ -277,7 +277,7 @@ export async function changeSlotCapacity(db: Db, actor: ProviderActor, input: { 
       const current = await tx.slot.findUniqueOrThrow({ where: { id: slotId }, select: { booked: true, offered: true } });
       const taken = current.booked + current.offered;
       const offered = current.offered > 0 ? ` and ${current.offered} offered to the waiting list` : "";
-      throw new DomainError("CAPACITY_BELOW_BOOKED", `${current.booked} ${current.booked === 1 ? "place is" : "places are"} booked${offered}, so this session needs at least ${taken} ${taken === 1 ? "place" : "places"}.`, "capacity", { taken });
+      throw new DomainError("CAPACITY_BELOW_BOOKED", `This session has ${current.booked} ${current.booked === 1 ? "place" : "places"} booked${offered}, so it needs at least ${taken} ${taken === 1 ? "place" : "places"}.`, "capacity", { taken });
     }
     await recordAudit(tx, { councilId: slot.activity.councilId, actorUserId: actor.userId, action: "slot.capacity_changed", entityType: "Slot", entityId: slotId, data: { before: slot.capacity, after: input.capacity } });
     return { capacity: input.capacity };
