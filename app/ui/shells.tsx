@@ -237,8 +237,13 @@ export function CouncilShell({ councilName, children }: CouncilShellProps) {
                 </NavLink>
               </li>
               <li>
-                <NavLink to="/council/young-people/import" className="nav-link">
-                  Import young people
+                <NavLink to="/council/programmes" className="nav-link">
+                  Programmes
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/council/young-people" className="nav-link">
+                  Young people
                 </NavLink>
               </li>
               <li>
