@@ -170,7 +170,7 @@ export async function activityForYoungPerson(
 
 export const SEARCH_SORTS = ["soonest", "nearest", "cheapest"] as const;
 export const DISTANCE_MILES = [1, 2, 5, 10, 20] as const;
-export const SEARCH_PAGE_SIZE = 12;
+export const SEARCH_PAGE_SIZE = 20;
 const MILE_KM = 1.609344;
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
