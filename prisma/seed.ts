@@ -12,6 +12,7 @@ import { seedYoungChoices } from "./seed/young-choices";
 import { seedEvidence } from "./seed/evidence";
 import { seedProviderTeam } from "./seed/provider-team";
 import { seedAttendance } from "./seed/attendance";
+import { seedYoungExplore } from "./seed/young-explore";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
 
 const COUNCIL_SLUG = "northbridge";
@@ -371,6 +372,7 @@ async function main() {
   await seedEvidence(db, { councilId: council.id, now });
   await seedProviderTeam(db, { councilId: council.id, now });
   await seedAttendance(db, { councilId: council.id, now });
+  await seedYoungExplore(db, { councilId: council.id, now });
 
   const report = await verifyLedger(db, council.id);
   if (!report.ok) throw new Error(`Seeded ledger does not add up:\n${report.violations.join("\n")}`);
