@@ -18,6 +18,13 @@ const DUMMY_HASH = hashSecret("no key has this prefix");
 
 export type ApiClient = { keyId: string; keyName: string; providerId: string };
 
+/** The stored form of a well-formed key (for a key chosen in advance, such as the demo's). */
+export function apiKeyRecordFor(token: string): { prefix: string; secretHash: string } {
+  const match = KEY_PATTERN.exec(token);
+  if (!match) throw new Error("not a Playpass API key");
+  return { prefix: match[1]!, secretHash: hashSecret(match[2]!).toString("hex") };
+}
+
 export async function createApiKey(db: Db, input: { providerId: string; name: string; actorUserId: string | null }) {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 80) throw new DomainError("INVALID_INPUT", "Give the key a name of up to 80 characters, like the system that will use it.", "name");
