@@ -80,8 +80,11 @@ export const activitySchema = z
     whatToBring: longText("what to bring", 1000),
   })
   .superRefine((value, ctx) => {
-    if (value.minAge > value.maxAge) ctx.addIssue({ code: "custom", path: ["maxAge"], message: "The oldest age must be the same as or more than the youngest age" });
-  })
+    if (typeof value.minAge === "number" && typeof value.maxAge === "number" && value.minAge > value.maxAge) {
+      ctx.addIssue({ code: "custom", path: ["maxAge"], message: "The oldest age must be the same as or more than the youngest age" });
+    }
+    // Runs even when other fields are wrong, so every problem is shown in one round.
+  }, { when: () => true })
   .transform(({ price, ...value }) => ({ ...value, pricePence: price }));
 
 export type ActivityInput = z.output<typeof activitySchema>;
@@ -211,7 +214,7 @@ export async function changeActivityStatus(db: Db, actor: ProviderActor, activit
       if (booked > 0) {
         throw new DomainError(
           "ACTIVITY_UNAVAILABLE",
-          `${booked} coming ${booked === 1 ? "session has" : "sessions have"} bookings. Cancel ${booked === 1 ? "it" : "them"} first (everyone is refunded and told), or pause the activity instead.`,
+          `This activity has ${booked} coming ${booked === 1 ? "session" : "sessions"} with bookings. Cancel ${booked === 1 ? "it" : "them"} first (everyone is refunded and told), or pause the activity instead.`,
         );
       }
       await tx.slot.updateMany({ where: { activityId, status: "SCHEDULED", startsAt: { gt: now }, booked: 0, offered: 0 }, data: { status: "CANCELLED", cancelledReason: "Activity archived" } });

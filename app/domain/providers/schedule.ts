@@ -176,16 +176,18 @@ export const slotSeriesSchema = z
     capacity: capacitySchema,
   })
   .superRefine((value, ctx) => {
+    if (!(value.fromDate instanceof Date) || !(value.toDate instanceof Date)) return;
     if (value.toDate < value.fromDate) {
       ctx.addIssue({ code: "custom", path: ["toDate"], message: "The last date must be on or after the first date" });
     } else if ((value.toDate.getTime() - value.fromDate.getTime()) / DAY_MS >= MAX_SERIES_DAYS) {
       ctx.addIssue({ code: "custom", path: ["toDate"], message: "A weekly pattern can run for up to a year; add another one after that" });
     }
-    const outside = (value.exceptDates ?? []).find((d) => d < value.fromDate || d > value.toDate);
+    const outside = (Array.isArray(value.exceptDates) ? value.exceptDates : []).find((d) => d < value.fromDate || d > value.toDate);
     if (outside && value.toDate >= value.fromDate) {
       ctx.addIssue({ code: "custom", path: ["exceptDates"], message: `${dayKey(outside)} is outside the dates the pattern runs` });
     }
-  })
+    // Runs even when another field is wrong, so every problem is shown in one round.
+  }, { when: () => true })
   .transform((value) => ({ ...value, weekdays: [...new Set(value.weekdays)].sort(), exceptDates: value.exceptDates ?? [] }));
 export type SlotSeriesInput = z.output<typeof slotSeriesSchema>;
 
