@@ -368,8 +368,9 @@ async function main() {
   const run = await createPayoutRun(db, { councilId: council.id, approvalThresholdPence: programme.approvalThresholdPence });
   if (run && run.status === "APPROVED") for (const payout of run.payouts) await markPayoutPaid(db, { payoutId: payout.id });
 
-  await seedYoungChoices(db, { councilId: council.id, programmeId: programme.id, now });
   await seedEvidence(db, { councilId: council.id, now });
+  // After the evidence seed, which rates every redeemed booking: Sam keeps one to rate.
+  await seedYoungChoices(db, { councilId: council.id, programmeId: programme.id, now });
   await seedProviderTeam(db, { councilId: council.id, now });
   await seedAttendance(db, { councilId: council.id, now });
   await seedYoungExplore(db, { councilId: council.id, now });
