@@ -14,7 +14,7 @@ import { chargeAtDoor, passAtDoor, scanAtDoor, type DoorCharged, type DoorPass }
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { consume, RateLimited } from "~/lib/rate-limit.server";
-import { formatDateTime } from "~/ui/dates";
+import { formatDateTime, formatTime } from "~/ui/dates";
 import { DoorShell } from "~/ui/door-shell";
 import { Field, SelectField, SubmitButton } from "~/ui/forms";
 import { Money } from "~/ui/money";
@@ -226,8 +226,22 @@ function ChargeForm({ pass, lastResult }: { pass: PassView; lastResult?: Submiss
       <h2 id="pass-heading" className="door-pass__who">
         {pass.firstName} <span className="door-pass__age">age {pass.ageBand}</span>
       </h2>
+      {pass.bookingsNow.length > 0 ? (
+        <div className="door-pass__bookings">
+          <h3>Booked here now</h3>
+          {pass.bookingsNow.map((booking) => (
+            <Form method="post" key={booking.code} replace>
+              <input type="hidden" name="code" value={booking.code} />
+              <button type="submit" className="button button--huge">
+                Redeem {booking.activityTitle}, {formatTime(booking.slotStartsAt)}
+              </button>
+            </Form>
+          ))}
+        </div>
+      ) : null}
+      <h3>Walk-in charge</h3>
       <p>
-        Walk-in charge on their pass. The pass can pay up to <Money pence={pass.availablePence} />.
+        Take payment from their pass for something they have not booked. The pass can pay up to <Money pence={pass.availablePence} />.
       </p>
       {pass.activities.length === 0 ? (
         <Notice tone="info">You have no live paid activities in this pass's council, so there is nothing to charge for.</Notice>

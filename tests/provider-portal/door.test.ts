@@ -95,6 +95,20 @@ describe("walk-in charges on a pass", () => {
     ]);
   });
 
+  it("offers the pass holder's booking with this provider that the door can redeem now, and only that one", async () => {
+    const { booking, provider, youngPerson, council } = await doorScene();
+    const { provider: other } = await createProvider({ councilId: council.id });
+    const theirActivity = await createActivity({ providerId: other.id, councilId: council.id });
+    const theirSlot = await db().slot.create({
+      data: { activityId: theirActivity.id, startsAt: new Date(Date.now() + 20 * MINUTE), endsAt: new Date(Date.now() + 80 * MINUTE), capacity: 5 },
+    });
+    await bookSlot(db(), { youngPersonId: youngPerson.id, slotId: theirSlot.id, requestKey: randomUUID() });
+    const pass = await scanAtDoor(db(), { code: youngPerson.passCode, providerId: provider.id, actor: doorActor() });
+    expect(pass.kind === "PASS" && pass.bookingsNow.map((b) => [b.code, b.activityTitle])).toEqual([[booking.code, "Teen swim"]]);
+    const tomorrow = await passAtDoor(db(), { passCode: youngPerson.passCode, providerId: provider.id, now: new Date(Date.now() + 24 * 60 * MINUTE) });
+    expect(tomorrow.bookingsNow).toEqual([]);
+  });
+
   it("takes an amount up to the price from the wallet to the provider, once per request", async () => {
     const { provider, council, activity, youngPerson, allocation } = await passScene();
     const requestKey = randomUUID();

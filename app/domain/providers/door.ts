@@ -1,7 +1,7 @@
 // Door mode: what a provider's door sees for a scanned or typed code, and the two things it can do with it:
 // redeem a booking, or take a walk-in charge on a pass. Money moves only in the booking module's functions.
 import type { Db } from "~/lib/db.server";
-import { chargePass, redeemBooking, ageBand, ageOn, type DoorActor, type RedeemResult } from "../booking";
+import { chargePass, redeemBooking, redemptionWindow, REDEEM_CLOSES_MINUTES_AFTER_END, REDEEM_OPENS_MINUTES_BEFORE_START, ageBand, ageOn, type DoorActor, type RedeemResult } from "../booking";
 import { normaliseCode } from "../codes";
 import { DomainError } from "../errors";
 import { formatPence } from "../money";
@@ -28,6 +28,8 @@ export type DoorPass = {
   /** The most this pass can pay for any one of the activities below. */
   availablePence: number;
   activities: PassActivity[];
+  /** Their bookings with this provider that the door can redeem right now (shown the pass instead of the booking). */
+  bookingsNow: Array<{ code: string; activityTitle: string; slotStartsAt: Date }>;
 };
 
 /** A booking code is redeemed; a pass code opens the walk-in charge with what the pass can pay for here. */
@@ -61,7 +63,8 @@ export async function passAtDoor(db: Db, input: { passCode: string; providerId: 
   }
   if (youngPerson.status !== "ACTIVE") throw new DomainError("ALLOCATION_FROZEN", "This pass is not active, so it cannot be used.", "code");
 
-  const [activities, allocations] = await Promise.all([
+  const MINUTE = 60_000;
+  const [activities, allocations, bookings] = await Promise.all([
     db.activity.findMany({
       where: { providerId: input.providerId, councilId: youngPerson.councilId, status: "LIVE", pricePence: { gt: 0 } },
       select: { id: true, title: true, pricePence: true, category: true },
@@ -70,6 +73,19 @@ export async function passAtDoor(db: Db, input: { passCode: string; providerId: 
     db.allocation.findMany({
       where: { youngPersonId: youngPerson.id, status: "ACTIVE", expiresAt: { gt: now } },
       select: { programme: { select: { allowedCategories: true } }, wallet: { select: { balancePence: true } } },
+    }),
+    db.booking.findMany({
+      where: {
+        youngPersonId: youngPerson.id,
+        status: "CONFIRMED",
+        slot: {
+          activity: { providerId: input.providerId },
+          startsAt: { lte: new Date(now.getTime() + REDEEM_OPENS_MINUTES_BEFORE_START * MINUTE) },
+          endsAt: { gte: new Date(now.getTime() - REDEEM_CLOSES_MINUTES_AFTER_END * MINUTE) },
+        },
+      },
+      select: { code: true, slot: { select: { startsAt: true, endsAt: true, activity: { select: { title: true } } } } },
+      orderBy: { slot: { startsAt: "asc" } },
     }),
   ]);
   // chargePass takes the whole amount from one allocation, so the most it can charge is the largest single wallet allowed.
@@ -83,6 +99,12 @@ export async function passAtDoor(db: Db, input: { passCode: string; providerId: 
     ageBand: ageBand(ageOn(youngPerson.dateOfBirth, now)),
     availablePence: Math.max(0, ...allocations.map((a) => Number(a.wallet?.balancePence ?? 0n))),
     activities: priced,
+    bookingsNow: bookings
+      .filter((b) => {
+        const window = redemptionWindow(b.slot);
+        return now >= window.opensAt && now <= window.closesAt;
+      })
+      .map((b) => ({ code: b.code, activityTitle: b.slot.activity.title, slotStartsAt: b.slot.startsAt })),
   };
 }
 
