@@ -5,7 +5,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { normaliseCode } from "~/domain/codes";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { findInvitation, sendActivationCode } from "~/domain/identity/activation";
 import { deliverMessage } from "~/domain/notifications/send";
@@ -25,7 +24,8 @@ const codeSchema = z.object({
     .string({ error: "Enter the activation code from your letter or message." })
     .trim()
     .max(40, "That is longer than an activation code.")
-    .refine((value) => normaliseCode(value).replace(/-/g, "").length === 12, "An activation code is 12 letters and numbers, like 7K3M-Q9TX-AB12."),
+    // Checked in the browser too, so no server module here: 12 letters and digits, spaces and dashes aside.
+    .refine((value) => /^[0-9a-z]{12}$/i.test(value.replace(/[\s-]/g, "")), "An activation code is 12 letters and numbers, like 7K3M-Q9TX-AB12."),
   website: z.string().max(0).optional(),
 });
 

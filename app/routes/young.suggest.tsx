@@ -6,8 +6,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
-import { SUGGESTION_MAX, suggestActivity } from "~/domain/young/choices";
-import { Category } from "~/generated/prisma/enums";
+import { suggestActivity } from "~/domain/young/choices";
+import { SUGGESTION_MAX } from "~/domain/young/limits";
 import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { categories, categoryLabel } from "~/ui/activity-card";
@@ -23,7 +23,7 @@ const schema = z.object({
     .trim()
     .min(3, "Tell us what you would like to do, in a few words.")
     .max(SUGGESTION_MAX, `Keep it to ${SUGGESTION_MAX} characters or fewer.`),
-  category: z.enum(Category).optional(),
+  category: z.enum(categories).optional(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

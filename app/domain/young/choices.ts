@@ -5,10 +5,9 @@ import type { Category } from "~/generated/prisma/enums";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 
-export const COMMENT_MAX = 500;
-export const SUGGESTION_MAX = 500;
-/** Suggestions per young person per day: plenty for a person, a limit for a stuck button or a script. */
-export const SUGGESTIONS_PER_DAY = 10;
+import { COMMENT_MAX, SUGGESTION_MAX, SUGGESTIONS_PER_DAY } from "./limits";
+
+export { COMMENT_MAX, SUGGESTION_MAX, SUGGESTIONS_PER_DAY };
 
 type YoungActor = { youngPersonId: string; councilId: string };
 
