@@ -5,7 +5,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { isDomainError } from "~/domain/errors";
 import { formatPence, parsePoundsToPence } from "~/domain/money";
@@ -127,7 +127,7 @@ export default function DoorMode() {
     <Shell providerName={providerName}>
       <h1>Door</h1>
       <Outcome actionData={actionData} />
-      {pass ? <ChargeForm key={pass.requestKey} pass={pass} lastResult={actionData && "charge" in actionData ? actionData.charge : undefined} /> : <CodeForm />}
+      {pass ? <ChargeForm key={pass.requestKey} pass={pass} lastResult={actionData && "charge" in actionData ? actionData.charge : undefined} /> : <CodeForm answer={actionData} />}
     </Shell>
   );
 }
@@ -175,9 +175,15 @@ function Outcome({ actionData }: { actionData: DoorReply | undefined }) {
   return null;
 }
 
-function CodeForm() {
+function CodeForm({ answer }: { answer: DoorReply | undefined }) {
   const formRef = useRef<HTMLFormElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  // After each answer the box is empty and ready for the next person in the queue.
+  useEffect(() => {
+    if (!answer) return;
+    formRef.current?.reset();
+    inputRef.current?.focus();
+  }, [answer]);
   return (
     <Form method="post" className="door-form" ref={formRef} replace>
       <label htmlFor="code" className="door-form__label">
