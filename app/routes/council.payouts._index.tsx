@@ -68,6 +68,9 @@ export default function CouncilPayouts() {
         rowKey={(r) => r.id}
         empty="No payout runs yet. The first opens when redemptions pass the dispute window."
       />
+      <p>
+        <Link to="/council/failed-jobs">Background work that failed</Link>, with the reasons.
+      </p>
     </CouncilShell>
   );
 }
