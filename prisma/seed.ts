@@ -13,6 +13,7 @@ import { seedEvidence } from "./seed/evidence";
 import { seedProviderTeam } from "./seed/provider-team";
 import { seedAttendance } from "./seed/attendance";
 import { seedYoungExplore } from "./seed/young-explore";
+import { seedCouncil } from "./seed/council";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
 
 const COUNCIL_SLUG = "northbridge";
@@ -374,6 +375,8 @@ async function main() {
   await seedProviderTeam(db, { councilId: council.id, now });
   await seedAttendance(db, { councilId: council.id, now });
   await seedYoungExplore(db, { councilId: council.id, now });
+
+  await seedCouncil(db, { councilId: council.id, now });
 
   const report = await verifyLedger(db, council.id);
   if (!report.ok) throw new Error(`Seeded ledger does not add up:\n${report.violations.join("\n")}`);
