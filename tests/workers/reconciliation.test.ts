@@ -8,6 +8,8 @@ import { expiryReminderKey } from "~/domain/programmes";
 import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
 import { processJob as runReconciliation, schedules } from "../../workers/reconciliation";
 import { processJob as runNotification } from "../../workers/notifications";
+import { processJob as runAttendance, schedules as attendanceSchedules } from "../../workers/attendance";
+import { submitAttendanceReport } from "~/domain/reconciliation";
 import { calendarDay, createProgramme, createScene, createYoungPerson, daysFromNow, doorActor } from "../factories";
 import { budgetBalance, expectLedgerOk, walletBalance } from "../helpers";
 
@@ -145,5 +147,38 @@ describe("reconciliation job payloads", () => {
     ["a task of the wrong type", { task: 5 }],
   ])("refuses %s with a Zod error", async (_what, data) => {
     await expect(runReconciliation(fakeJob(data))).rejects.toBeInstanceOf(z.ZodError);
+  });
+});
+
+describe('attendance "process-report" and "sweep-received"', () => {
+  it("matches a report into disputes, the same ones however often the job runs", async () => {
+    const scene = await pastBooking(3 * HOUR);
+    const { reportId } = await submitAttendanceReport(db(), {
+      providerId: scene.provider.id,
+      source: "API",
+      reference: "till-1",
+      rows: [{ line: 1, code: scene.booking.code, attended: true }],
+      submittedByUserId: null,
+    });
+    await runAttendance(fakeJob({ task: "process-report", reportId }));
+    await runAttendance(fakeJob({ task: "process-report", reportId }));
+    expect(await db().dispute.findMany({ where: { reportId }, select: { kind: true } })).toEqual([{ kind: "PRESENT_NOT_REDEEMED" }]);
+    await expect(runAttendance(fakeJob({ task: "process-report", reportId: randomUUID() }))).rejects.toThrow(/does not exist/);
+  });
+
+  it("re-queues a report whose job was lost after the upload committed", async () => {
+    const scene = await pastBooking(3 * HOUR);
+    const { reportId } = await submitAttendanceReport(db(), {
+      providerId: scene.provider.id,
+      source: "CSV",
+      reference: "lost.csv",
+      rows: [{ line: 2, code: scene.booking.code, attended: true }],
+      submittedByUserId: null,
+    });
+    await db().attendanceReport.update({ where: { id: reportId }, data: { createdAt: new Date(Date.now() - 10 * MINUTE) } });
+    const result = await runAttendance(fakeJob({ task: "sweep-received" }));
+    expect((result as { requeued: number }).requeued).toBeGreaterThanOrEqual(1);
+    expect((await getQueue("attendance").getJob(`attendance-report-${reportId}`))?.data).toEqual({ task: "process-report", reportId });
+    for (const schedule of attendanceSchedules) expect(QUEUES.attendance.payload.parse(schedule.data)).toEqual(schedule.data);
   });
 });
