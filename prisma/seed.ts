@@ -13,6 +13,7 @@ import { seedEvidence } from "./seed/evidence";
 import { seedProviderTeam } from "./seed/provider-team";
 import { seedAttendance } from "./seed/attendance";
 import { seedYoungExplore } from "./seed/young-explore";
+import { seedProviderPortal } from "./seed/provider-portal";
 import { seedCouncil } from "./seed/council";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
 
@@ -375,6 +376,7 @@ async function main() {
   await seedProviderTeam(db, { councilId: council.id, now });
   await seedAttendance(db, { councilId: council.id, now });
   await seedYoungExplore(db, { councilId: council.id, now });
+  await seedProviderPortal(db, { councilId: council.id, now });
 
   await seedCouncil(db, { councilId: council.id, now });
 
