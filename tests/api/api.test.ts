@@ -9,7 +9,7 @@ import { processAttendanceReport } from "~/domain/reconciliation";
 import { loader as bookingsLoader } from "~/routes/api.v1.bookings";
 import { action as redeemAction, loader as redeemLoader } from "~/routes/api.v1.redemptions";
 import { action as attendanceAction } from "~/routes/api.v1.attendance";
-import { loader as reportLoader } from "~/routes/api.v1.attendance.$reportId";
+import { loader as reportLoader } from "~/routes/api.v1.attendance_.$reportId";
 import { expectLedgerOk, payableBalance } from "../helpers";
 import { useWorkerTestEnvironment } from "../support/workers";
 import { otherProvidersBooking, pastSession } from "../reconciliation/fixtures";
