@@ -304,6 +304,17 @@ describe("the activity page", () => {
   });
 });
 
+describe("an activity that cannot be shown", () => {
+  it("is not found when its provider is suspended by the council that lists it, even if another council approves them", async () => {
+    const scene = await createScene();
+    const other = await createScene();
+    await db().providerCouncil.create({ data: { providerId: scene.provider.id, councilId: other.council.id, status: "APPROVED" } });
+    await db().providerCouncil.update({ where: { providerId_councilId: { providerId: scene.provider.id, councilId: scene.council.id } }, data: { status: "SUSPENDED" } });
+    const thrown = await thrownBy(activityLoader(routeArgs(getRequest(`/activities/${scene.activity.id}`), { activityId: scene.activity.id })));
+    expect(statusOf(thrown)).toBe(404);
+  });
+});
+
 describe("explore", () => {
   it("shows a signed-in young person only what they can book, names bad filters next to their field, and records the search", async () => {
     const scene = await createScene({ programme: { allowedCategories: ["SWIMMING"] }, activity: { title: "Lengths and lessons" } });

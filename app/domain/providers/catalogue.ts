@@ -97,6 +97,12 @@ export async function getActivityPage(db: Db, input: { activityId: string; now?:
     },
   });
   if (!activity) return null;
+  // Approved by the council whose scheme lists it, not merely by some council.
+  const vetting = await db.providerCouncil.findFirst({
+    where: { provider: { activities: { some: { id: activity.id } } }, councilId: activity.councilId, status: "APPROVED" },
+    select: { providerId: true },
+  });
+  if (!vetting) return null;
   const { latitude, longitude, accessibilityFeatures: venueFeatures, ...venue } = activity.venue;
   return {
     ...activity,
