@@ -46,7 +46,8 @@ export async function seedCouncil(db: Db, input: { councilId: string; now: Date 
   const lines = [ENROLMENT_COLUMNS.join(",")];
   for (let i = 0; i < 40; i++) {
     const [ward, outward] = WARDS[i % WARDS.length]!;
-    const contact = i % 3 === 0 ? ["", ""] : i % 3 === 1 ? [`pupil${i}@school.example`, ""] : ["", `07700 9${String(10_000 + i).slice(1)}`];
+    // Ofcom's drama range (07700 900000 to 900999): never a real phone.
+    const contact = i % 3 === 0 ? ["", ""] : i % 3 === 1 ? [`pupil${i}@school.example`, ""] : ["", `07700 900${500 + i}`];
     const born = `${year - 12 - (i % 5)}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 27)).padStart(2, "0")}`;
     lines.push([`NBA-${1000 + i}`, FIRST[i % FIRST.length], LAST[i % LAST.length], born, `${outward} ${i % 9}QT`, ward, i % 6 === 0 ? "FSM" : i % 10 === 0 ? "CARER" : "", ...contact].join(","));
   }
