@@ -1,6 +1,6 @@
 // The disputes queue: differences between providers' attendance reports and their doors, for an officer to decide.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, NavLink, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { countOpenDisputes, DECISION_LABELS, disputeKindLabel, listDisputes } from "~/domain/reconciliation";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
@@ -49,14 +49,14 @@ export default function Disputes() {
       <nav aria-label="Disputes">
         <ul className="nav-list">
           <li>
-            <NavLink to="/council/disputes" end className={() => (status === "OPEN" ? "nav-link active" : "nav-link")} aria-current={status === "OPEN" ? "page" : undefined}>
+            <Link to="/council/disputes" className="nav-link" aria-current={status === "OPEN" ? "page" : undefined}>
               Open ({open})
-            </NavLink>
+            </Link>
           </li>
           <li>
-            <NavLink to="/council/disputes?status=resolved" className={() => (status === "RESOLVED" ? "nav-link active" : "nav-link")} aria-current={status === "RESOLVED" ? "page" : undefined}>
+            <Link to="/council/disputes?status=resolved" className="nav-link" aria-current={status === "RESOLVED" ? "page" : undefined}>
               Decided
-            </NavLink>
+            </Link>
           </li>
         </ul>
       </nav>

@@ -214,4 +214,21 @@ describe("matching a report against the door", () => {
     expect(await status(disputed!.booking.id)).toBe("PENDING");
     expect(await status(agreed!.booking.id)).toBe("PAYABLE");
   });
+
+  it("takes back a redemption made payable before the report arrived, unless a payout already has it", async () => {
+    const scene = await pastSession(2, { programme: { disputeWindowDays: 0 } });
+    for (const p of scene.people) await redeemBooking(db(), { code: p.booking.code, providerId: scene.provider.id, actor: doorActor(), now: scene.slot.startsAt });
+    await makeDueRedemptionsPayable(db(), { now: new Date() });
+    const [late, paid] = scene.people;
+    await db().redemption.update({ where: { bookingId: paid!.booking.id }, data: { status: "IN_PAYOUT" } });
+    await processAttendanceReport(db(), {
+      reportId: await report(scene.provider.id, [
+        { code: late!.booking.code, attended: false },
+        { code: paid!.booking.code, attended: false },
+      ]),
+    });
+    const status = async (bookingId: string) => (await db().redemption.findUniqueOrThrow({ where: { bookingId }, select: { status: true } })).status;
+    expect(await status(late!.booking.id)).toBe("PENDING");
+    expect(await status(paid!.booking.id)).toBe("IN_PAYOUT");
+  });
 });

@@ -291,6 +291,11 @@ export async function processAttendanceReport(db: Db, input: { reportId: string;
       data: findings.map((f) => ({ ...f, providerId: report.providerId, reportId: report.id })),
       skipDuplicates: true,
     });
+    // A report that arrives after the dispute window: its disputed redemptions wait again, unless a payout already took them.
+    const disputedRedemptions = findings.flatMap((f) => (f.redemptionId ? [f.redemptionId] : []));
+    if (disputedRedemptions.length > 0) {
+      await tx.redemption.updateMany({ where: { id: { in: disputedRedemptions }, status: "PAYABLE", payoutId: null, disputes: { some: { status: "OPEN" } } }, data: { status: "PENDING" } });
+    }
     await tx.attendanceReport.update({ where: { id: report.id }, data: { status: "PROCESSED", processedAt: now } });
     return { reportId: report.id, lines: report.lines.length, mismatches: findings.length, disputesRaised: raised.count };
   });
