@@ -37,7 +37,10 @@ export async function action({ request }: ActionFunctionArgs) {
     await enqueue("council-jobs", `council-job-${job.id}`, { task: "run", backgroundJobId: job.id });
     throw redirect(`/council/jobs/${job.id}`);
   } catch (error) {
-    if (isDomainError(error)) return data({ fileError: `${error.message} Save your spreadsheet as “CSV UTF-8” if it is not already.` }, { status: 400 });
+    if (isDomainError(error)) {
+      const hint = /must be/.test(error.message) ? " Save your spreadsheet as “CSV UTF-8” and upload that." : "";
+      return data({ fileError: `${error.message}${hint}` }, { status: 400 });
+    }
     throw error;
   }
 }
