@@ -15,6 +15,7 @@ import { seedAttendance } from "./seed/attendance";
 import { seedYoungExplore } from "./seed/young-explore";
 import { seedProviderPortal } from "./seed/provider-portal";
 import { seedCouncil } from "./seed/council";
+import { seedSettlement } from "./seed/settlement";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
 
 const COUNCIL_SLUG = "northbridge";
@@ -379,6 +380,7 @@ async function main() {
   await seedProviderPortal(db, { councilId: council.id, now });
 
   await seedCouncil(db, { councilId: council.id, now });
+  await seedSettlement(db, { councilId: council.id, now });
 
   const report = await verifyLedger(db, council.id);
   if (!report.ok) throw new Error(`Seeded ledger does not add up:\n${report.violations.join("\n")}`);
