@@ -4,11 +4,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { resetEnvForTests } from "~/lib/env.server";
+import { getQueue } from "~/lib/queues.server";
 import { ENROLMENT_COLUMNS } from "~/domain/programmes/enrolment";
 import { runCouncilJob, startEnrolmentImport, type ImportResult } from "~/domain/programmes";
 import { action as importAction } from "~/routes/council.young-people.import";
 import { loader as jobLoader } from "~/routes/council.jobs.$jobId";
-import { processJob } from "../../workers/council-jobs";
+import { councilJobId, processJob } from "../../workers/council-jobs";
 import { createCouncil, uniqueSuffix } from "../factories";
 import { createMember, getRequest, redirectLocation, routeArgs, signIn, statusOf, thrownBy, unwrap } from "../support/actors";
 import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
@@ -144,5 +145,15 @@ describe("importing a roll in the background", () => {
     expect(page.data.job.status).toBe("QUEUED");
     const other = await officerOf((await createCouncil()).id);
     expect(statusOf(await thrownBy(jobLoader(routeArgs(getRequest(`/council/jobs/${job.id}`, other.cookie), { jobId: job.id }))))).toBe(404);
+  });
+
+  it("re-sends a job whose queue add was lost, from the database, under the same job id", async () => {
+    const council = await createCouncil();
+    const job = await startEnrolmentImport(db(), { councilId: council.id }, { bytes: Buffer.from(csv(roll(2))), type: "csv", originalName: "lost.csv" });
+    await db().backgroundJob.update({ where: { id: job.id }, data: { createdAt: new Date(Date.now() - 5 * 60_000) } });
+    const swept = await processJob(fakeJob({ task: "resend-queued" }));
+    expect(swept).toMatchObject({ resent: expect.any(Number) });
+    const queued = await getQueue("council-jobs").getJob(councilJobId(job.id));
+    expect(queued?.data).toEqual({ task: "run", backgroundJobId: job.id });
   });
 });
