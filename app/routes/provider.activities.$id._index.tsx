@@ -5,13 +5,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { isDomainError, statusForDomainError, type DomainError } from "~/domain/errors";
-import { CATEGORY_LABELS } from "~/domain/providers/application";
-import { activityFormChoices, activitySchema, changeActivityStatus, createActivity, getActivity, updateActivity, type StatusChange } from "~/domain/providers/activities";
-import { addActivityPhoto, MAX_PHOTOS_PER_ACTIVITY, PHOTO_RULES, photoAltSchema, removeActivityPhoto } from "~/domain/providers/photos";
-import { ACCESSIBILITY_LABELS } from "~/domain/providers/venues";
+import { activityFormChoices, changeActivityStatus, createActivity, getActivity, updateActivity, type StatusChange } from "~/domain/providers/activities";
+import { ACCESSIBILITY_LABELS, activitySchema, CATEGORY_LABELS, formatFileSize, MAX_PHOTOS_PER_ACTIVITY, PHOTO_RULES, photoAltSchema } from "~/domain/providers/forms";
+import { addActivityPhoto, removeActivityPhoto } from "~/domain/providers/photos";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
-import { formatBytes, MB, parseUploadForm, readFormFile } from "~/lib/uploads.server";
+import { MB, parseUploadForm, readFormFile } from "~/lib/uploads.server";
 import { Choice, Fieldset } from "~/ui/fieldset";
 import { ErrorSummary, Field, SelectField, SubmitButton, TextareaField } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
@@ -49,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     form = await parseUploadForm(request, { maxFileBytes: PHOTO_RULES.maxBytes + 2 * MB });
   } catch (error) {
-    if (isDomainError(error)) return data<ActionResult>({ intent: "photo", error: `${error.message.replace(/\.$/, "")}. Photos must be ${formatBytes(PHOTO_RULES.maxBytes)} or smaller.`, field: "photo" }, { status: 413 });
+    if (isDomainError(error)) return data<ActionResult>({ intent: "photo", error: `${error.message.replace(/\.$/, "")}. Photos must be ${formatFileSize(PHOTO_RULES.maxBytes)} or smaller.`, field: "photo" }, { status: 413 });
     throw error;
   }
   const intent = String(form.get("intent") ?? "save");
@@ -260,7 +259,7 @@ export default function ActivityEditor() {
                 <input type="hidden" name="intent" value="photo" />
                 <Field
                   label="Add a photo"
-                  hint={`JPEG, PNG or WebP, up to ${formatBytes(PHOTO_RULES.maxBytes)}. We make it smaller and remove location data.`}
+                  hint={`JPEG, PNG or WebP, up to ${formatFileSize(PHOTO_RULES.maxBytes)}. We make it smaller and remove location data.`}
                   inputProps={{ id: "photo", name: "photo", type: "file", accept: "image/jpeg,image/png,image/webp" }}
                   errors={otherError?.intent === "photo" && otherError.field !== "altText" ? [otherError.error] : undefined}
                 />

@@ -6,18 +6,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
-import {
-  activitySlots,
-  addOneOffSlot,
-  addSlotSeries,
-  cancelProviderSlot,
-  cancelSlotSchema,
-  changeCapacitySchema,
-  changeSlotCapacity,
-  oneOffSlotSchema,
-  slotSeriesSchema,
-  WEEKDAY_LABELS,
-} from "~/domain/providers/schedule";
+import { cancelSlotSchema, changeCapacitySchema, oneOffSlotSchema, slotSeriesSchema, WEEKDAY_LABELS } from "~/domain/providers/forms";
+import { activitySlots, addOneOffSlot, addSlotSeries, cancelProviderSlot, changeSlotCapacity } from "~/domain/providers/schedule";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { DataTable } from "~/ui/data-table";

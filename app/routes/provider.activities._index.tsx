@@ -1,7 +1,7 @@
 // The provider's activities: drafts, live, paused and archived, with their coming sessions.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CATEGORY_LABELS } from "~/domain/providers/application";
+import { CATEGORY_LABELS } from "~/domain/providers/forms";
 import { listActivities } from "~/domain/providers/activities";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { getApplicationStatus } from "~/domain/providers/application";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
-import { formatBytes } from "~/lib/uploads.server";
+import { formatFileSize } from "~/domain/providers/forms";
 import { formatDate } from "~/ui/dates";
 import { Notice } from "~/ui/notice";
 import { ProviderShell } from "~/ui/shells";
@@ -72,7 +72,7 @@ export default function ApplicationStatus() {
           <ul className="plain-list">
             {application.documents.map((doc) => (
               <li key={doc.id}>
-                {doc.label}: <a href={`/files/${doc.id}`}>{doc.originalName}</a> ({formatBytes(doc.sizeBytes)})
+                {doc.label}: <a href={`/files/${doc.id}`}>{doc.originalName}</a> ({formatFileSize(doc.sizeBytes)})
               </li>
             ))}
           </ul>

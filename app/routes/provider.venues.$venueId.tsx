@@ -5,7 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
-import { ACCESSIBILITY_LABELS, createVenue, getVenue, updateVenue, venueSchema } from "~/domain/providers/venues";
+import { ACCESSIBILITY_LABELS, venueSchema } from "~/domain/providers/forms";
+import { createVenue, getVenue, updateVenue } from "~/domain/providers/venues";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { Choice, Fieldset } from "~/ui/fieldset";

@@ -1,7 +1,8 @@
 // The provider's venues: where its activities happen.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ACCESSIBILITY_LABELS, listVenues } from "~/domain/providers/venues";
+import { ACCESSIBILITY_LABELS } from "~/domain/providers/forms";
+import { listVenues } from "~/domain/providers/venues";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { DataTable } from "~/ui/data-table";

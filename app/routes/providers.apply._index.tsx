@@ -5,21 +5,13 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import {
-  applicationSchema,
-  CATEGORY_LABELS,
-  DOCUMENT_FIELDS,
-  DOCUMENT_RULES,
-  listSchemes,
-  ORGANISATION_TYPE_LABELS,
-  submitApplication,
-  type ApplicationDocuments,
-} from "~/domain/providers/application";
+import { listSchemes, submitApplication } from "~/domain/providers/application";
+import { applicationSchema, CATEGORY_LABELS, DOCUMENT_FIELDS, DOCUMENT_RULES, formatFileSize, ORGANISATION_TYPE_LABELS, type ApplicationDocuments } from "~/domain/providers/forms";
 import { isDomainError } from "~/domain/errors";
 import { deliverMessage } from "~/domain/notifications/send";
 import { getDb } from "~/lib/db.server";
 import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
-import { formatBytes, MB, parseUploadForm, readFormFile } from "~/lib/uploads.server";
+import { MB, parseUploadForm, readFormFile } from "~/lib/uploads.server";
 import { Choice, Fieldset } from "~/ui/fieldset";
 import { ErrorSummary, Field, Honeypot, SelectField, SubmitButton, TextareaField, CheckboxField } from "~/ui/forms";
 import { PublicShell } from "~/ui/shells";
@@ -43,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
     // A little above the documents' limit, so a file just over it gets its own message next to its field.
     form = await parseUploadForm(request, { maxFileBytes: DOCUMENT_RULES.maxBytes + 2 * MB });
   } catch (error) {
-    if (isDomainError(error)) return failed(`${error.message.replace(/\.$/, "")}. Each document must be ${formatBytes(DOCUMENT_RULES.maxBytes)} or smaller.`, 413);
+    if (isDomainError(error)) return failed(`${error.message.replace(/\.$/, "")}. Each document must be ${formatFileSize(DOCUMENT_RULES.maxBytes)} or smaller.`, 413);
     throw error;
   }
   const submission = parseWithZod(form, { schema: applicationSchema });
@@ -212,7 +204,7 @@ export default function ApplyPage() {
           </Fieldset>
 
           <h2>Documents</h2>
-          <p>PDF, or a clear photo of each page (JPEG, PNG or WebP), up to {formatBytes(DOCUMENT_RULES.maxBytes)} each.</p>
+          <p>PDF, or a clear photo of each page (JPEG, PNG or WebP), up to {formatFileSize(DOCUMENT_RULES.maxBytes)} each.</p>
           <Field
             label="Safeguarding policy"
             hint="It should name your designated safeguarding lead."

@@ -239,7 +239,7 @@ describe("applying", () => {
 
   it("quietly refuses a bot that fills the hidden field", async () => {
     const council = await createCouncil();
-    const fields = { ...validFields(council.id), website: "http://spam.example" };
+    const fields: Record<string, string> = { ...validFields(council.id), website: "http://spam.example" };
     const errors = await errorsFor(applyRequest(fields));
     expect(errors[""]).toEqual(["Something went wrong. Try again."]);
     expect(await db().provider.count({ where: { name: fields.name } })).toBe(0);

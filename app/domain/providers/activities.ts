@@ -1,93 +1,16 @@
 // A provider's activities: drafting, editing, publishing (only once the council has approved the provider),
 // pausing and archiving. Prices are typed in pounds and kept in pence.
-import { z } from "zod";
 import type { Db, DbTx } from "~/lib/db.server";
-import { Category, type ActivityStatus } from "~/generated/prisma/enums";
+import type { ActivityStatus } from "~/generated/prisma/enums";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import { requireUuid } from "./ids";
-import { accessibilityFeaturesSchema, type ProviderActor } from "./venues";
+import type { ActivityInput } from "./forms";
+import type { ProviderActor } from "./venues";
 
-export const MAX_PRICE_PENCE = 50_000;
+export { activitySchema, MAX_PRICE_PENCE, poundsSchema, type ActivityInput } from "./forms";
 
-/** "4.50", "£4.50", "4" → pence, with a message for each way it can be wrong. */
-export const poundsSchema = z
-  .string({ error: "Enter the price in pounds, or 0 if it is free" })
-  .trim()
-  .min(1, { error: "Enter the price in pounds, or 0 if it is free", abort: true })
-  .transform((value, ctx) => {
-    const cleaned = value.replace(/^£/, "").replace(/,/g, "").trim();
-    if (/^-/.test(cleaned)) {
-      ctx.addIssue({ code: "custom", message: "The price cannot be negative. Enter 0 if it is free" });
-      return z.NEVER;
-    }
-    if (/^\d+\.\d{3,}$/.test(cleaned)) {
-      ctx.addIssue({ code: "custom", message: "Enter the price in pounds and pence, like 4.50: it cannot include fractions of a penny" });
-      return z.NEVER;
-    }
-    if (!/^\d{1,6}(\.\d{1,2})?$/.test(cleaned)) {
-      ctx.addIssue({ code: "custom", message: "Enter the price as an amount in pounds, like 4.50" });
-      return z.NEVER;
-    }
-    const [pounds, fraction = ""] = cleaned.split(".");
-    const pence = Number(pounds) * 100 + Number(fraction.padEnd(2, "0"));
-    if (pence > MAX_PRICE_PENCE) {
-      ctx.addIssue({ code: "custom", message: `The price must be £${MAX_PRICE_PENCE / 100} or less` });
-      return z.NEVER;
-    }
-    return pence;
-  });
 
-const whole = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `Enter ${what} as a whole number` })
-    .int({ error: `Enter ${what} as a whole number` })
-    .min(min, { error: `${capitalise(what)} must be ${min} or more` })
-    .max(max, { error: `${capitalise(what)} must be ${max} or less` });
-
-const longText = (what: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer` })
-    .optional()
-    .transform((value) => value ?? "");
-
-export const activitySchema = z
-  .object({
-    councilId: z.uuid({ error: "Choose the council whose scheme lists this activity" }),
-    venueId: z.uuid({ error: "Choose the venue" }),
-    title: z
-      .string({ error: "Enter a title" })
-      .trim()
-      .min(1, { error: "Enter a title", abort: true })
-      .min(3, { error: "The title must be at least 3 characters", abort: true })
-      .max(100, { error: "The title must be 100 characters or fewer" }),
-    category: z.enum(Category, { error: "Choose a category" }),
-    description: z
-      .string({ error: "Describe the activity" })
-      .trim()
-      .min(1, { error: "Describe the activity", abort: true })
-      .min(20, { error: "The description must be at least 20 characters: say what young people will do", abort: true })
-      .max(3000, { error: "The description must be 3000 characters or fewer" }),
-    minAge: whole("the youngest age", 5, 25),
-    maxAge: whole("the oldest age", 5, 25),
-    price: poundsSchema,
-    capacity: whole("the number of places", 1, 500),
-    accessibility: longText("accessibility information", 1000),
-    accessibilityFeatures: accessibilityFeaturesSchema,
-    cancellationCutoffHours: whole("the cancellation cut-off", 0, 168),
-    whatToBring: longText("what to bring", 1000),
-  })
-  .superRefine((value, ctx) => {
-    if (typeof value.minAge === "number" && typeof value.maxAge === "number" && value.minAge > value.maxAge) {
-      ctx.addIssue({ code: "custom", path: ["maxAge"], message: "The oldest age must be the same as or more than the youngest age" });
-    }
-    // Runs even when other fields are wrong, so every problem is shown in one round.
-  }, { when: () => true })
-  .transform(({ price, ...value }) => ({ ...value, pricePence: price }));
-
-export type ActivityInput = z.output<typeof activitySchema>;
 
 /** Where an activity can be listed and held: the provider's councils and venues. */
 export async function activityFormChoices(db: Db, providerId: string) {
@@ -235,6 +158,3 @@ async function lockActivity(tx: DbTx, providerId: string, activityId: string) {
   return row;
 }
 
-function capitalise(value: string) {
-  return value.charAt(0).toUpperCase() + value.slice(1);
-}

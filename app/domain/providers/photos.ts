@@ -3,26 +3,16 @@
 import { unlink } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { z } from "zod";
 import type { Db } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
-import { storeFile, type FileType } from "~/lib/uploads.server";
+import { storeFile } from "~/lib/uploads.server";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import { requireUuid } from "./ids";
+import { MAX_PHOTOS_PER_ACTIVITY, PHOTO_MAX_SIDE } from "./forms";
 import type { ProviderActor } from "./venues";
 
-export const PHOTO_RULES = { accept: ["jpeg", "png", "webp"] as FileType[], maxBytes: 8 * 1024 * 1024, label: "the photo" };
-export const MAX_PHOTOS_PER_ACTIVITY = 6;
-/** The longest side of a stored photo, in pixels. */
-export const PHOTO_MAX_SIDE = 1200;
-
-export const photoAltSchema = z
-  .string({ error: "Describe the photo for people who cannot see it" })
-  .trim()
-  .min(1, { error: "Describe the photo for people who cannot see it", abort: true })
-  .min(5, { error: "Describe the photo in a few words, like “Two girls climbing the bouldering wall”", abort: true })
-  .max(200, { error: "The description must be 200 characters or fewer" });
+export { MAX_PHOTOS_PER_ACTIVITY, PHOTO_MAX_SIDE, PHOTO_RULES, photoAltSchema } from "./forms";
 
 /** A JPEG no larger than PHOTO_MAX_SIDE on its longest side, turned the right way up, without metadata. */
 export async function resizePhoto(bytes: Uint8Array): Promise<{ bytes: Uint8Array; width: number; height: number }> {

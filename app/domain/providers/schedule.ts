@@ -1,12 +1,30 @@
 // A provider's coming sessions with how full they are, for the portal and the door.
-import { TZDate } from "@date-fns/tz";
-import { z } from "zod";
 import type { Db, DbTx } from "~/lib/db.server";
 import { recordAudit } from "../audit";
 import { cancelSlot } from "../booking";
 import { DomainError } from "../errors";
 import { requireUuid } from "./ids";
+import { dayKey, londonInstant, MAX_SERIES_SLOTS, WEEKDAY_LABELS, weeklyOccurrences, type OneOffSlotInput, type SlotSeriesInput } from "./forms";
 import type { ProviderActor } from "./venues";
+
+export {
+  cancelSlotSchema,
+  changeCapacitySchema,
+  dayKey,
+  isoWeekday,
+  LONDON,
+  londonInstant,
+  MAX_SERIES_DAYS,
+  MAX_SERIES_SLOTS,
+  oneOffSlotSchema,
+  parseCalendarDate,
+  slotSeriesSchema,
+  WEEKDAY_LABELS,
+  weeklyOccurrences,
+  type OneOffSlotInput,
+  type SlotSeriesInput,
+  type WeeklyPattern,
+} from "./forms";
 
 export async function providerSchedule(db: Db, input: { providerId: string; from: Date; days: number }) {
   const until = new Date(input.from.getTime() + input.days * 24 * 60 * 60 * 1000);
@@ -48,159 +66,7 @@ export async function providerSchedule(db: Db, input: { providerId: string; from
 // instant moves by an hour across the clock change. A time that happens twice (01:30 on the last Sunday of
 // October) is the later, GMT one; a time that does not exist (01:30 on the last Sunday of March) moves an hour on.
 
-export const LONDON = "Europe/London";
-export const MAX_SERIES_DAYS = 366;
-export const MAX_SERIES_SLOTS = 400;
-export const WEEKDAY_LABELS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-
-/** "2026-10-25" or "25/10/2026" → the calendar day at midnight UTC (as @db.Date holds it), or null. */
-export function parseCalendarDate(value: string): Date | null {
-  const trimmed = value.trim();
-  const iso = ISO_DATE.exec(trimmed);
-  const uk = UK_DATE.exec(trimmed);
-  const [year, month, day] = iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : uk ? [Number(uk[3]), Number(uk[2]), Number(uk[1])] : [NaN, NaN, NaN];
-  if (!Number.isInteger(year)) return null;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : null;
-}
-
-/** The instant a London wall-clock time on a calendar day happens. */
-export function londonInstant(day: Date, time: string): Date {
-  const [hours, minutes] = time.split(":").map(Number);
-  return new Date(new TZDate(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hours!, minutes!, LONDON).getTime());
-}
-
-/** 1 = Monday … 7 = Sunday, for a calendar day. */
-export function isoWeekday(day: Date): number {
-  return day.getUTCDay() === 0 ? 7 : day.getUTCDay();
-}
-
-export function dayKey(day: Date): string {
-  return day.toISOString().slice(0, 10);
-}
-
-export type WeeklyPattern = { weekdays: number[]; startTime: string; durationMinutes: number; fromDate: Date; toDate: Date; exceptDates: Date[] };
-
-/** Every session a weekly pattern makes: each chosen weekday from fromDate to toDate (both included), less the exceptions. */
-export function weeklyOccurrences(pattern: WeeklyPattern): Array<{ day: Date; startsAt: Date; endsAt: Date }> {
-  const skip = new Set(pattern.exceptDates.map(dayKey));
-  const days = new Set(pattern.weekdays);
-  const occurrences: Array<{ day: Date; startsAt: Date; endsAt: Date }> = [];
-  for (let day = pattern.fromDate; day.getTime() <= pattern.toDate.getTime(); day = new Date(day.getTime() + DAY_MS)) {
-    if (!days.has(isoWeekday(day)) || skip.has(dayKey(day))) continue;
-    const startsAt = londonInstant(day, pattern.startTime);
-    occurrences.push({ day, startsAt, endsAt: new Date(startsAt.getTime() + pattern.durationMinutes * 60_000) });
-  }
-  return occurrences;
-}
-
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-const timeSchema = z
-  .string({ error: "Enter the start time" })
-  .trim()
-  .min(1, { error: "Enter the start time", abort: true })
-  .transform((value, ctx) => {
-    const match = /^(\d{1,2})[:.](\d{2})$/.exec(value);
-    const hours = Number(match?.[1]);
-    const minutes = Number(match?.[2]);
-    if (!match || hours > 23 || minutes > 59) {
-      ctx.addIssue({ code: "custom", message: "Enter the start time on the 24-hour clock, like 17:30" });
-      return z.NEVER;
-    }
-    return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
-  });
-
-const dateSchema = (what: string) =>
-  z
-    .string({ error: `Enter ${what}` })
-    .trim()
-    .min(1, { error: `Enter ${what}`, abort: true })
-    .transform((value, ctx) => {
-      const date = parseCalendarDate(value);
-      if (!date) {
-        ctx.addIssue({ code: "custom", message: `Enter ${what} as a real date, like 2026-11-28` });
-        return z.NEVER;
-      }
-      return date;
-    });
-
-const durationSchema = z
-  .number({ error: "Enter how long it lasts, in minutes" })
-  .int({ error: "Enter how long it lasts as a whole number of minutes" })
-  .min(15, { error: "A session must last at least 15 minutes" })
-  .max(720, { error: "A session can last at most 12 hours (720 minutes)" });
-
-const capacitySchema = z
-  .number({ error: "Enter the number of places" })
-  .int({ error: "Enter the number of places as a whole number" })
-  .min(1, { error: "A session needs at least 1 place" })
-  .max(500, { error: "A session can have at most 500 places" });
-
-export const oneOffSlotSchema = z.object({
-  date: dateSchema("the date"),
-  startTime: timeSchema,
-  durationMinutes: durationSchema,
-  capacity: capacitySchema,
-});
-export type OneOffSlotInput = z.output<typeof oneOffSlotSchema>;
-
-export const slotSeriesSchema = z
-  .object({
-    weekdays: z
-      .array(z.coerce.number().int().min(1).max(7), { error: "Choose at least one day of the week" })
-      .min(1, { error: "Choose at least one day of the week" }),
-    startTime: timeSchema,
-    durationMinutes: durationSchema,
-    fromDate: dateSchema("the first date"),
-    toDate: dateSchema("the last date"),
-    exceptDates: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        const parts = (value ?? "").split(/[\s,;]+/).filter(Boolean);
-        const dates: Date[] = [];
-        for (const part of parts) {
-          const date = parseCalendarDate(part);
-          if (!date) {
-            ctx.addIssue({ code: "custom", message: `“${part.slice(0, 20)}” is not a date: write each date like 2026-12-26, separated by commas or new lines` });
-            return z.NEVER;
-          }
-          dates.push(date);
-        }
-        return dates;
-      }),
-    capacity: capacitySchema,
-  })
-  .superRefine((value, ctx) => {
-    if (!(value.fromDate instanceof Date) || !(value.toDate instanceof Date)) return;
-    if (value.toDate < value.fromDate) {
-      ctx.addIssue({ code: "custom", path: ["toDate"], message: "The last date must be on or after the first date" });
-    } else if ((value.toDate.getTime() - value.fromDate.getTime()) / DAY_MS >= MAX_SERIES_DAYS) {
-      ctx.addIssue({ code: "custom", path: ["toDate"], message: "A weekly pattern can run for up to a year; add another one after that" });
-    }
-    const outside = (Array.isArray(value.exceptDates) ? value.exceptDates : []).find((d) => d < value.fromDate || d > value.toDate);
-    if (outside && value.toDate >= value.fromDate) {
-      ctx.addIssue({ code: "custom", path: ["exceptDates"], message: `${dayKey(outside)} is outside the dates the pattern runs` });
-    }
-    // Runs even when another field is wrong, so every problem is shown in one round.
-  }, { when: () => true })
-  .transform((value) => ({ ...value, weekdays: [...new Set(value.weekdays)].sort(), exceptDates: value.exceptDates ?? [] }));
-export type SlotSeriesInput = z.output<typeof slotSeriesSchema>;
-
-export const changeCapacitySchema = z.object({ slotId: z.uuid({ error: "Choose a session" }), capacity: capacitySchema });
-export const cancelSlotSchema = z.object({
-  slotId: z.uuid({ error: "Choose a session" }),
-  reason: z
-    .string({ error: "Say why the session is cancelled: young people are told" })
-    .trim()
-    .min(1, { error: "Say why the session is cancelled: young people are told", abort: true })
-    .min(3, { error: "Say why the session is cancelled in a few words", abort: true })
-    .max(200, { error: "The reason must be 200 characters or fewer" }),
-});
 
 async function lockBookableActivity(tx: DbTx, providerId: string, activityId: string) {
   requireUuid(activityId, "that activity");

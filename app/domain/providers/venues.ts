@@ -1,28 +1,13 @@
 // A provider's venues: where activities happen, with their address and access features.
-import { z } from "zod";
 import type { Db } from "~/lib/db.server";
-import { AccessibilityFeature } from "~/generated/prisma/enums";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
-import { venueAddressSchema } from "./application";
+import type { VenueInput } from "./forms";
+
+export { ACCESSIBILITY_LABELS, accessibilityFeaturesSchema, venueSchema, type VenueInput } from "./forms";
 import { requireUuid } from "./ids";
 
-export const ACCESSIBILITY_LABELS: Record<AccessibilityFeature, string> = {
-  STEP_FREE: "Step-free access",
-  ACCESSIBLE_TOILET: "Accessible toilet",
-  HEARING_LOOP: "Hearing loop",
-  QUIET_SESSIONS: "Quiet sessions",
-  CHANGING_PLACES: "Changing Places toilet",
-  BSL: "British Sign Language",
-};
 
-export const accessibilityFeaturesSchema = z
-  .array(z.enum(AccessibilityFeature, { error: "Choose from the list" }))
-  .optional()
-  .transform((features) => [...new Set(features ?? [])]);
-
-export const venueSchema = venueAddressSchema.extend({ accessibilityFeatures: accessibilityFeaturesSchema });
-export type VenueInput = z.output<typeof venueSchema>;
 
 export type ProviderActor = { userId: string; providerId: string };
 
