@@ -25,7 +25,7 @@ function notFound(error: unknown): never {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { councilId } = await requireOfficer(request);
+  const { councilId, role } = await requireOfficer(request);
   const db = getDb();
   const programme = await getProgramme(db, councilId, params.programmeId!).catch(notFound);
   const [council, preview, jobs] = await Promise.all([
@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       select: { id: true, status: true, createdAt: true, processed: true, total: true },
     }),
   ]);
-  return { councilName: council.name, programme, preview, jobs };
+  return { councilName: council.name, programme, preview, jobs, canIssue: role === "OFFICER" };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -57,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATUS = { DRAFT: "Draft", ACTIVE: "Active", CLOSED: "Closed" } as const;
 
 export default function ProgrammePage() {
-  const { councilName, programme, preview, jobs } = useLoaderData<typeof loader>();
+  const { councilName, programme, preview, jobs, canIssue } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const uplifts = Object.entries((programme.upliftsPence ?? {}) as Record<NeedsFlag, number>) as [NeedsFlag, number][];
@@ -74,7 +74,7 @@ export default function ProgrammePage() {
       <h1>{programme.name}</h1>
       <p>
         <span className={`status-tag status-tag--${programme.status.toLowerCase()}`}>{STATUS[programme.status]}</span>{" "}
-        <Link to={`/council/programmes/${programme.id}/edit`}>Change settings</Link>
+        {canIssue ? <Link to={`/council/programmes/${programme.id}/edit`}>Change settings</Link> : null}
       </p>
 
       <section aria-labelledby="issuing" className="panel">
@@ -97,7 +97,7 @@ export default function ProgrammePage() {
             under <Link to={`/council/programmes/${programme.id}/edit`}>Change settings</Link>.
           </Notice>
         ) : null}
-        {preview.people > 0 && programme.status === "ACTIVE" ? (
+        {preview.people > 0 && programme.status === "ACTIVE" && canIssue ? (
           <Form method="post">
             <SubmitButton pendingText="Starting…">Issue passes to {preview.people.toLocaleString("en-GB")} young people</SubmitButton>
           </Form>
