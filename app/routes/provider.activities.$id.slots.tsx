@@ -190,10 +190,26 @@ export default function Slots() {
                   <label className="visually-hidden" htmlFor={`capacity-${s.id}`}>
                     Places on {formatDateTime(s.startsAt)}
                   </label>
-                  <input className="input" id={`capacity-${s.id}`} name="capacity" type="number" min={Math.max(1, s.booked + s.offered)} max={500} defaultValue={s.capacity} />
+                  <input
+                    className="input"
+                    id={`capacity-${s.id}`}
+                    name="capacity"
+                    type="number"
+                    min={Math.max(1, s.booked + s.offered)}
+                    max={500}
+                    defaultValue={s.capacity}
+                    aria-invalid={rowError?.intent === "capacity" && rowError.slotId === s.id ? true : undefined}
+                    aria-describedby={rowError?.intent === "capacity" && rowError.slotId === s.id ? `capacity-${s.id}-error` : undefined}
+                  />
                   <SubmitButton name="intent" value="capacity" variant="secondary">
                     Change
                   </SubmitButton>
+                  {rowError?.intent === "capacity" && rowError.slotId === s.id ? (
+                    <p className="field__error" id={`capacity-${s.id}-error`}>
+                      <span className="visually-hidden">Error: </span>
+                      {rowError.error}
+                    </p>
+                  ) : null}
                 </Form>
               ),
           },

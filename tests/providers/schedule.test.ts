@@ -8,6 +8,8 @@ import { addOneOffSlot, addSlotSeries, cancelProviderSlot, changeSlotCapacity, i
 import { getDb } from "~/lib/db.server";
 import { createProvider, createActivity, createScene, createYoungPerson, createYoungPeople } from "../factories";
 import { domainCodes, expectDomainError, expectLedgerOk, settle, walletBalance } from "../helpers";
+import { action as slotsAction, loader as slotsLoader } from "~/routes/provider.activities.$id.slots";
+import { createMember, formRequest, getRequest, redirectLocation, routeArgs, signIn, statusOf, thrownBy, unwrap } from "../support/actors";
 
 const db = () => getDb();
 const day = (iso: string) => parseCalendarDate(iso)!;
@@ -177,5 +179,36 @@ describe("cancelling a session", () => {
     const user = await db().user.create({ data: { displayName: "Other" } });
     await expectDomainError(cancelProviderSlot(db(), { userId: user.id, providerId: other.id }, { slotId: slot.id, reason: "Because" }), "NOT_FOUND");
     expect((await db().slot.findUniqueOrThrow({ where: { id: slot.id } })).status).toBe("SCHEDULED");
+  });
+});
+
+describe("the sessions page", () => {
+  it("cancels a session from the form only with a reason, and says how many were refunded", async () => {
+    const { programme, provider, slot, activity } = await createScene({ activity: { pricePence: 300 } });
+    const booked = await createYoungPerson({ programmeId: programme.id, allocationPence: 1_000 });
+    await bookSlot(db(), { youngPersonId: booked.youngPerson.id, slotId: slot.id, requestKey: randomUUID() });
+    const manager = await createMember("PROVIDER_MANAGER", { providerId: provider.id });
+    const cookie = await signIn(manager.id);
+    const path = `/provider/activities/${activity.id}/slots`;
+
+    const noReason = unwrap<{ intent: string; error: string }>(await slotsAction(routeArgs(formRequest(path, { intent: "cancel", slotId: slot.id, reason: " " }, { cookie }), { id: activity.id })));
+    expect(noReason.status).toBe(400);
+    expect(noReason.data.error).toBe("Say why the session is cancelled: young people are told.");
+    expect((await db().slot.findUniqueOrThrow({ where: { id: slot.id } })).status).toBe("SCHEDULED");
+
+    const done = redirectLocation(await thrownBy(slotsAction(routeArgs(formRequest(path, { intent: "cancel", slotId: slot.id, reason: "Pool closed" }, { cookie }), { id: activity.id }))));
+    expect(done).toBe(`${path}?done=cancelled&refunded=1`);
+    expect(await walletBalance(booked.allocation!.id)).toBe(1_000);
+
+    const below = unwrap<{ intent: string; slotId: string; error: string }>(
+      await slotsAction(routeArgs(formRequest(path, { intent: "capacity", slotId: slot.id, capacity: "0" }, { cookie }), { id: activity.id })),
+    );
+    expect(below).toMatchObject({ status: 400, data: { intent: "capacity", slotId: slot.id, error: "A session needs at least 1 place." } });
+  });
+
+  it("is only for the provider's managers", async () => {
+    const { provider, activity } = await createScene();
+    const door = await createMember("DOOR_STAFF", { providerId: provider.id });
+    expect(statusOf(await thrownBy(slotsLoader(routeArgs(getRequest(`/provider/activities/${activity.id}/slots`, await signIn(door.id)), { id: activity.id }))))).toBe(403);
   });
 });
