@@ -4,12 +4,11 @@ import { UnrecoverableError, type Processor } from "bullmq";
 import { getDb } from "~/lib/db.server";
 import { logger } from "~/lib/logger.server";
 import { DEFAULT_JOB_OPTIONS, enqueue, QUEUES, type Payload } from "~/lib/queues.server";
-import { markCouncilJobFailed, queuedJobsToResend, runCouncilJob } from "~/domain/programmes";
+import { councilJobId, markCouncilJobFailed, queuedJobsToResend, runCouncilJob } from "~/domain/programmes";
 
 export const queue = QUEUES["council-jobs"];
 
-/** The job id of a BackgroundJob's run: adding it twice while it is stored is one job. */
-export const councilJobId = (backgroundJobId: string) => `council-job-${backgroundJobId}`;
+export { councilJobId };
 
 export const schedules: { id: string; repeat: { every: number }; data: Payload<"council-jobs"> }[] = [
   { id: "resend-queued-council-jobs", repeat: { every: 60 * 1000 }, data: { task: "resend-queued" } },

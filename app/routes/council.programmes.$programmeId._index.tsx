@@ -9,7 +9,7 @@ import { CATEGORY_LABELS, NEEDS_LABELS } from "~/domain/programmes/forms";
 import type { NeedsFlag } from "~/generated/prisma/enums";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
-import { enqueue } from "~/lib/queues.server";
+import { startInBackground } from "./council.jobs.server";
 import { SummaryList } from "~/ui/data-table";
 import { formatDate } from "~/ui/dates";
 import { SubmitButton } from "~/ui/forms";
@@ -45,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
   try {
     const job = await startIssueAll(getDb(), { councilId, actorUserId: actor.userId }, params.programmeId!);
-    await enqueue("council-jobs", `council-job-${job.id}`, { task: "run", backgroundJobId: job.id });
+    await startInBackground(job.id);
     throw redirect(`/council/jobs/${job.id}`);
   } catch (error) {
     if (isDomainError(error, "NOT_FOUND")) notFound(error);

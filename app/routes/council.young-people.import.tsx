@@ -8,7 +8,7 @@ import { listCouncilJobs, startEnrolmentImport } from "~/domain/programmes";
 import { ENROLMENT_COLUMNS } from "~/domain/programmes/enrolment";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
-import { enqueue } from "~/lib/queues.server";
+import { startInBackground } from "./council.jobs.server";
 import { MB, parseUploadForm, readFormFile } from "~/lib/uploads.server";
 import { formatDateTime } from "~/ui/dates";
 import { SubmitButton } from "~/ui/forms";
@@ -34,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const form = await parseUploadForm(request, { maxFileBytes: MAX_FILE_BYTES });
     const file = await readFormFile(form, "file", { accept: ["csv"], maxBytes: MAX_FILE_BYTES, label: "a CSV file" });
     const job = await startEnrolmentImport(getDb(), { councilId, actorUserId: actor.userId }, file);
-    await enqueue("council-jobs", `council-job-${job.id}`, { task: "run", backgroundJobId: job.id });
+    await startInBackground(job.id);
     throw redirect(`/council/jobs/${job.id}`);
   } catch (error) {
     if (isDomainError(error)) {

@@ -10,7 +10,7 @@ import { budgetLeft, countGroupTopUp, startGroupTopUp } from "~/domain/programme
 import { filterFromUrl, groupTopUpSchema, NEEDS_LABELS, STATUS_LABELS } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
-import { enqueue } from "~/lib/queues.server";
+import { startInBackground } from "./council.jobs.server";
 import { DataTable } from "~/ui/data-table";
 import { ErrorSummary, Field, SelectField, SubmitButton } from "~/ui/forms";
 import { Money } from "~/ui/money";
@@ -44,7 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!isDomainError(error)) throw error;
     return data({ result: submission.reply(error.field ? { fieldErrors: { [error.field]: [error.message] } } : { formErrors: [error.message] }) }, { status: 409 });
   }
-  await enqueue("council-jobs", `council-job-${jobId}`, { task: "run", backgroundJobId: jobId });
+  await startInBackground(jobId);
   throw redirect(`/council/jobs/${jobId}`);
 }
 

@@ -52,6 +52,7 @@ export {
   getCouncilJob,
   listCouncilJobs,
   queuedJobsToResend,
+  councilJobId,
   type ImportResult,
   type IssueAllResult,
   type GroupTopUpJobResult,

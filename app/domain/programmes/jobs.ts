@@ -36,6 +36,9 @@ export type ImportResult = { created: number; updated: number; badRows: number; 
 export type IssueAllResult = { issued: number; issuedPence: number; stoppedForBudget: boolean; nextNeedsPence: number | null; budgetLeftPence: number };
 export type GroupTopUpJobResult = { toppedUp: number; toppedUpPence: number; stoppedForBudget: boolean; budgetLeftPence: number };
 
+/** The queue's job id for a BackgroundJob: adding it twice while BullMQ still holds it is one job. */
+export const councilJobId = (backgroundJobId: string) => `council-job-${backgroundJobId}`;
+
 /** The officer's own job, or NOT_FOUND. */
 export async function getCouncilJob(db: Db, councilId: string, jobId: string) {
   if (!isUuid(jobId)) throw new DomainError("NOT_FOUND", "That task does not exist.");
