@@ -15,7 +15,7 @@ import { resetEnvForTests } from "~/lib/env.server";
 import { action as activityAction, loader as activityLoader } from "~/routes/provider.activities.$id._index";
 import { loader as venuesLoader } from "~/routes/provider.venues._index";
 import { createCouncil, createProvider, createScene, createSlot, createYoungPerson } from "../factories";
-import { expectDomainError } from "../helpers";
+import { domainCodes, expectDomainError, settle } from "../helpers";
 import { createMember, formRequest, getRequest, routeArgs, signIn, statusOf, thrownBy, unwrap, redirectLocation } from "../support/actors";
 
 const db = () => getDb();
@@ -143,6 +143,22 @@ describe("photos", () => {
     await removeActivityPhoto(db(), actor, { activityId: activity.id, photoId: photo.id });
     expect(await db().storedFile.count({ where: { id: photo.fileId } })).toBe(0);
     expect(await readdir(uploadDir)).not.toContain(file.storedName);
+  });
+
+  it("never lets two uploads at once take an activity past its six photos", async () => {
+    const { provider, activity } = await createScene();
+    const { actor } = await managerOf(provider.id);
+    const small = new Uint8Array(await sharp({ create: { width: 40, height: 30, channels: 3, background: "#cc3366" } }).jpeg().toBuffer());
+    for (let i = 0; i < 5; i++) await addActivityPhoto(db(), actor, { activityId: activity.id, bytes: small, originalName: `p${i}.jpg`, altText: `Photo number ${i}` });
+    const before = new Set(await readdir(uploadDir));
+    const results = await settle([0, 1, 2].map((i) => addActivityPhoto(db(), actor, { activityId: activity.id, bytes: small, originalName: `race${i}.jpg`, altText: `Racing photo ${i}` })));
+    expect(results.fulfilled).toHaveLength(1);
+    expect(domainCodes(results.rejected)).toEqual(["INVALID_INPUT", "INVALID_INPUT"]);
+    expect(await db().activityPhoto.count({ where: { activityId: activity.id } })).toBe(6);
+    // The refused uploads leave no files behind: one new file, the one that was kept.
+    const added = (await readdir(uploadDir)).filter((name) => !before.has(name));
+    const kept = await db().storedFile.findUniqueOrThrow({ where: { id: (results.fulfilled[0] as { fileId: string }).fileId } });
+    expect(added).toEqual([kept.storedName]);
   });
 
   it("refuses bytes that only claim to be a photo", async () => {
