@@ -36,6 +36,7 @@ export default function CouncilProviders() {
           { key: "name", header: "Provider", cell: (p: Row) => <Link to={`/council/providers/${p.providerId}`}>{p.name}</Link>, rowHeader: true },
           { key: "town", header: "Town", cell: (p: Row) => p.town || "Not given" },
           { key: "applied", header: "Applied", cell: (p: Row) => formatDate(p.appliedAt) },
+          { key: "documents", header: "Documents", cell: (p: Row) => p.documents, numeric: true },
           { key: "checks", header: "Checks done", cell: (p: Row) => `${p.checksDone} of ${CHECKLIST_ITEMS.length}`, numeric: true },
         ]}
         rows={waiting}

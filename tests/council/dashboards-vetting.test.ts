@@ -74,10 +74,14 @@ describe("approving and rejecting applications", () => {
     const officer = await officerOf(council.id);
     await saveChecklist(db(), officer, { councilId: council.id, providerId: waiting.provider.id, checklist: { ...noneTicked, insurance: true, venue: true } });
 
+    await db().storedFile.create({
+      data: { kind: "PUBLIC_LIABILITY_INSURANCE", providerId: waiting.provider.id, originalName: "insurance.pdf", storedName: `${randomUUID()}.pdf`, contentType: "application/pdf", sizeBytes: 1, sha256: "0".repeat(64) },
+    });
+
     const list = await listProvidersForVetting(db(), council.id);
-    expect(list.map((p) => [p.name, p.status, p.checksDone])).toEqual([
-      ["Waiting Provider", "APPLIED", 2],
-      ["Already Approved", "APPROVED", 0],
+    expect(list.map((p) => [p.name, p.status, p.checksDone, p.documents])).toEqual([
+      ["Waiting Provider", "APPLIED", 2, 1],
+      ["Already Approved", "APPROVED", 0, 0],
     ]);
     expect(approved.provider.id).not.toBe(waiting.provider.id);
   });

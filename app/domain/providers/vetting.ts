@@ -54,7 +54,16 @@ export async function listProvidersForVetting(db: Db, councilId: string) {
       createdAt: true,
       decidedAt: true,
       checklist: true,
-      provider: { select: { id: true, name: true, organisationType: true, town: true, categories: true } },
+      provider: {
+        select: {
+          id: true,
+          name: true,
+          organisationType: true,
+          town: true,
+          categories: true,
+          _count: { select: { files: { where: { kind: { in: [...VETTING_DOCUMENT_KINDS] } } } } },
+        },
+      },
     },
     orderBy: { createdAt: "asc" },
   });
@@ -71,6 +80,7 @@ export async function listProvidersForVetting(db: Db, councilId: string) {
         appliedAt: row.createdAt.toISOString(),
         decidedAt: row.decidedAt?.toISOString() ?? null,
         checksDone: CHECKLIST_ITEMS.filter((item) => checklist[item.key]).length,
+        documents: row.provider._count.files,
       };
     })
     .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
