@@ -107,6 +107,23 @@ describe("issuing to everyone eligible", () => {
     await expectLedgerOk(council.id);
   });
 
+  it("two issuing jobs racing on one programme issue each person once and stop together at the budget", async () => {
+    const council = await createCouncil();
+    const programme = await createProgramme({ councilId: council.id, fundedPence: 5_000 * 300 + 2_500, baseAllocationPence: 5_000 });
+    await enrol(council.id, Array.from({ length: 400 }, () => ({})));
+    const jobs = await Promise.all(
+      [1, 2].map(() => db().backgroundJob.create({ data: { councilId: council.id, kind: "ISSUE_ALL", input: { programmeId: programme.id } }, select: { id: true } })),
+    );
+    await Promise.all(jobs.map((job) => runCouncilJob(db(), job.id)));
+    const results = await db().backgroundJob.findMany({ where: { id: { in: jobs.map((j) => j.id) } }, select: { status: true, result: true } });
+    expect(results.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    expect(results.reduce((sum, r) => sum + (r.result as IssueAllResult).issued, 0)).toBe(300);
+    expect(results.some((r) => (r.result as IssueAllResult).stoppedForBudget)).toBe(true);
+    expect(await allocationsOf(programme.id)).toHaveLength(300);
+    expect(await budgetBalance(programme.id)).toBe(2_500);
+    await expectLedgerOk(council.id);
+  });
+
   it("refuses to issue from a draft programme", async () => {
     const council = await createCouncil();
     const programme = await createProgramme({ councilId: council.id });
