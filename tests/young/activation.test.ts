@@ -166,6 +166,10 @@ describe("under-13s and their guardian's consent", () => {
     const child = await activatedElevenYearOld();
     expect(child.awaitingConsent).toBe(true);
     expect((await db().youngPerson.findUniqueOrThrow({ where: { id: child.youngPersonId } })).status).toBe("AWAITING_CONSENT");
+    const { provider } = await createProvider({ councilId: child.youngPerson.councilId });
+    const activity = await createActivity({ providerId: provider.id, councilId: child.youngPerson.councilId, title: "Mini climbers", minAge: 10 });
+    const slot = await createSlot({ activityId: activity.id });
+    await expectDomainError(bookSlot(db(), { youngPersonId: child.youngPersonId, slotId: slot.id, requestKey: randomUUID() }), "AWAITING_CONSENT", /say yes/);
 
     const guardianEmail = `parent-${randomUUID().slice(0, 8)}@example.test`;
     const asked = unwrap<{ sentTo: string }>(await askGuardianAction(routeArgs(formRequest("/activate/guardian", { guardianContact: guardianEmail }, { cookie: child.cookie }))));
@@ -181,10 +185,7 @@ describe("under-13s and their guardian's consent", () => {
     const guardian = await db().user.findUniqueOrThrow({ where: { email: guardianEmail }, include: { memberships: true } });
     expect(guardian.memberships).toMatchObject([{ role: "GUARDIAN", youngPersonId: child.youngPersonId }]);
 
-    // The guardian, signed in by the link, sees the child's bookings.
-    const { provider } = await createProvider({ councilId: child.youngPerson.councilId });
-    const activity = await createActivity({ providerId: provider.id, councilId: child.youngPerson.councilId, title: "Mini climbers", minAge: 10 });
-    const slot = await createSlot({ activityId: activity.id });
+    // Now the child can book, and the guardian, signed in by the link, sees it.
     await bookSlot(db(), { youngPersonId: child.youngPersonId, slotId: slot.id, requestKey: randomUUID() });
     const guardianCookie = cookiePair((given as Response).headers.get("Set-Cookie")!);
     const seen = unwrap<{ children: { firstName: string; upcoming: { title: string }[] }[] }>(await guardianLoader(routeArgs(getRequest("/guardian", guardianCookie))));
