@@ -20,6 +20,12 @@ export const meta: MetaFunction = () => [{ title: "Dispute – Playpass council 
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECISIONS = ["PAY_PROVIDER", "REFUND_YOUNG_PERSON", "NO_ACTION"] as const;
+// Kept here (not imported from the domain) so the page's browser bundle carries no server code.
+const DECISION_CHOICES: Record<(typeof DECISIONS)[number], string> = {
+  PAY_PROVIDER: "Pay the provider",
+  REFUND_YOUNG_PERSON: "Refund the young person",
+  NO_ACTION: "No action",
+};
 const DECISION_HINTS: Record<(typeof DECISIONS)[number], string> = {
   PAY_PROVIDER: "The young person came. The provider is paid for the booking (from the credit held for it, or from the pass if it was already released).",
   REFUND_YOUNG_PERSON: "The young person did not come. The credit goes back to their pass and the provider is not paid for it.",
@@ -144,7 +150,7 @@ export default function DisputePage() {
                   name={fields.decision.name}
                   value={decision}
                   id={`${fields.decision.id}-${decision}`}
-                  label={DECISION_LABELS[decision]}
+                  label={DECISION_CHOICES[decision]}
                   hint={DECISION_HINTS[decision]}
                   defaultChecked={fields.decision.initialValue === decision}
                 />
