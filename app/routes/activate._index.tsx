@@ -85,7 +85,8 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof RateLimited) return { result: submission.reply({ fieldErrors: { [value.intent === "code" ? "code" : "via"]: [error.message] } }) };
     if (isDomainError(error)) {
-      const field = error.field === "contact" ? "contact" : error.field === "via" ? "via" : "code";
+      // A contact on record is chosen, not typed: its problem belongs with the choice.
+      const field = error.field === "contact" ? (value.intent === "send" && value.via === "new" ? "contact" : "via") : error.field === "via" ? "via" : "code";
       return { result: submission.reply({ fieldErrors: { [field]: [error.message] } }) };
     }
     throw error;
