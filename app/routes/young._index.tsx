@@ -136,7 +136,7 @@ export default function YoungHome() {
               <>
                 {" "}
                 <strong className="countdown">
-                  ({daysLeft} {daysLeft === 1 ? "day" : "days"} left)
+                  ({daysLeft === 0 ? "last day" : `${daysLeft} ${daysLeft === 1 ? "day" : "days"} left`})
                 </strong>
               </>
             ) : null}
