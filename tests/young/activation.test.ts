@@ -14,7 +14,7 @@ import { action as consentAction, loader as consentLoader } from "~/routes/conse
 import { loader as guardianLoader } from "~/routes/guardian._index";
 import { createActivity, createInvitedYoungPerson, createProvider, createSlot, daysFromNow } from "../factories";
 import { expectDomainError, settle } from "../helpers";
-import { cookiePair, createUser, formRequest, getRequest, redirectLocation, routeArgs, signIn, thrownBy, unwrap } from "../support/actors";
+import { cookiePair, createUser, formRequest, getRequest, redirectLocation, routeArgs, signIn, statusOf, thrownBy, unwrap } from "../support/actors";
 
 const db = () => getDb();
 afterAll(async () => {
@@ -223,6 +223,28 @@ describe("under-13s and their guardian's consent", () => {
     expect(fulfilled).toHaveLength(1);
     expect(rejected).toHaveLength(1);
     expect(await db().membership.count({ where: { role: "GUARDIAN", youngPersonId: child.youngPersonId } })).toBe(1);
+  });
+
+  it("links a second child to a guardian who already has an account, and shows each guardian only their own children", async () => {
+    const first = await activatedElevenYearOld();
+    const second = await activatedElevenYearOld();
+    const stranger = await activatedElevenYearOld();
+    const parent = `family-${randomUUID().slice(0, 6)}@example.test`;
+    for (const child of [first, second]) {
+      const { token } = await requestGuardianConsent(db(), { youngPersonId: child.youngPersonId, guardianContact: parent, actorUserId: child.userId });
+      await giveGuardianConsent(db(), token);
+    }
+    const other = await requestGuardianConsent(db(), { youngPersonId: stranger.youngPersonId, guardianContact: "someone-else@example.test", actorUserId: stranger.userId });
+    await giveGuardianConsent(db(), other.token);
+
+    const guardian = await db().user.findUniqueOrThrow({ where: { email: parent }, include: { memberships: true } });
+    expect(guardian.memberships.map((m) => m.youngPersonId).sort()).toEqual([first.youngPersonId, second.youngPersonId].sort());
+    const seen = unwrap<{ children: { id: string }[] }>(await guardianLoader(routeArgs(getRequest("/guardian", await signIn(guardian.id)))));
+    expect(seen.data.children.map((c) => c.id).sort()).toEqual([first.youngPersonId, second.youngPersonId].sort());
+
+    // Someone with no guardian role is turned away.
+    const refused = await thrownBy(guardianLoader(routeArgs(getRequest("/guardian", first.cookie))));
+    expect(statusOf(refused)).toBe(403);
   });
 
   it("will not take the young person's own email as their guardian's", async () => {
