@@ -22,11 +22,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listYoungPeople(db, councilId, filter, page),
     db.passApplication.count({ where: { councilId, status: "PENDING" } }),
   ]);
-  return { councilName: council.name, filter, page, ...list, pendingApplications, query: url.searchParams.toString() };
+  return { councilName: council.name, filter, page, pageSize: PAGE_SIZE, ...list, pendingApplications };
 }
 
 export default function YoungPeople() {
-  const { councilName, filter, page, total, pages, people, wards, pendingApplications } = useLoaderData<typeof loader>();
+  const { councilName, filter, page, pageSize, total, pages, people, wards, pendingApplications } = useLoaderData<typeof loader>();
   type Row = (typeof people)[number];
   const filterParams = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
   const pageLink = (n: number) => `?${new URLSearchParams([...filterParams, ["page", String(n)]])}`;
@@ -104,7 +104,7 @@ export default function YoungPeople() {
 
       <p>
         {total.toLocaleString("en-GB")} {total === 1 ? "young person" : "young people"}
-        {total > PAGE_SIZE ? `, page ${page} of ${pages}` : ""}.
+        {total > pageSize ? `, page ${page} of ${pages}` : ""}.
       </p>
       <DataTable
         caption="Young people"
