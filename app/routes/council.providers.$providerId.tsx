@@ -42,7 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       db.council.findUniqueOrThrow({ where: { id: councilId }, select: { name: true } }),
       getProviderVetting(db, { councilId, providerId: providerId.data }),
     ]);
-    return { councilName: council.name, vetting };
+    // The checklist and status words travel in the data, so the page's bundle never loads the domain module.
+    return { councilName: council.name, vetting, checklistItems: CHECKLIST_ITEMS.map((i) => ({ key: i.key, label: i.label })), statusWords: VETTING_STATUS_WORDS[vetting.status] };
   } catch (error) {
     if (isDomainError(error, "NOT_FOUND")) throw data({ message: error.message }, { status: 404 });
     throw error;
@@ -139,7 +140,7 @@ const HISTORY_WORDS: Record<string, string> = {
 };
 
 export default function CouncilProvider() {
-  const { councilName, vetting } = useLoaderData<typeof loader>();
+  const { councilName, vetting, checklistItems, statusWords } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const done = actionData ? null : searchParams.get("done");
@@ -151,7 +152,7 @@ export default function CouncilProvider() {
       </p>
       <h1>{provider.name}</h1>
       <p>
-        <span className="status-tag">{VETTING_STATUS_WORDS[status]}</span>
+        <span className="status-tag">{statusWords}</span>
       </p>
       {done && DONE_WORDS[done] ? <Notice tone="success" title={DONE_WORDS[done]} /> : null}
       {status === "REJECTED" && vetting.rejectionReason ? (
@@ -197,7 +198,7 @@ export default function CouncilProvider() {
         </ul>
       )}
 
-      <ChecklistForm vetting={vetting} actionData={actionData?.intent === "save-checklist" || actionData?.intent === "approve" ? actionData : undefined} />
+      <ChecklistForm vetting={vetting} items={checklistItems} actionData={actionData?.intent === "save-checklist" || actionData?.intent === "approve" ? actionData : undefined} />
 
       {status === "APPLIED" ? <ReasonForm intent="reject" actionData={actionData?.intent === "reject" ? actionData : undefined} /> : null}
       {status === "APPROVED" ? <ReasonForm intent="suspend" vetting={vetting} actionData={actionData?.intent === "suspend" ? actionData : undefined} /> : null}
@@ -220,7 +221,7 @@ export default function CouncilProvider() {
   );
 }
 
-function ChecklistForm({ vetting, actionData }: { vetting: Vetting; actionData?: ActionData }) {
+function ChecklistForm({ vetting, items, actionData }: { vetting: Vetting; items: ReadonlyArray<{ key: string; label: string }>; actionData?: ActionData }) {
   const [form] = useForm({ id: "checklist", lastResult: actionData?.result });
   const canApprove = vetting.status === "APPLIED" || vetting.status === "REJECTED";
   return (
@@ -230,11 +231,11 @@ function ChecklistForm({ vetting, actionData }: { vetting: Vetting; actionData?:
       <Form method="post" {...getFormProps(form)}>
         <fieldset className="fieldset">
           <legend className="visually-hidden">Checks done</legend>
-          {CHECKLIST_ITEMS.map((item) => (
+          {items.map((item) => (
             <CheckboxField
               key={item.key}
               label={item.label}
-              inputProps={{ id: `check-${item.key}`, name: item.key, defaultChecked: vetting.checklist[item.key] }}
+              inputProps={{ id: `check-${item.key}`, name: item.key, defaultChecked: vetting.checklist[item.key as keyof Vetting["checklist"]] }}
             />
           ))}
         </fieldset>
