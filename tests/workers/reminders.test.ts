@@ -1,6 +1,6 @@
 // The reminders queue: one message the day before each booking, never in the night, whatever runs overlap.
 import { randomUUID } from "node:crypto";
-import { tz } from "@date-fns/tz";
+import { TZDate, tz } from "@date-fns/tz";
 import { startOfDay } from "date-fns";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "~/lib/db.server";
@@ -21,7 +21,11 @@ afterEach(() => {
 
 /** Midnight in London ten days from now: the programme is running, and the session times read as London times. */
 const DAY0 = new Date(startOfDay(new Date(Date.now() + 10 * 24 * HOUR), { in: tz("Europe/London") }).getTime());
-const at = (days: number, hours: number) => new Date(DAY0.getTime() + days * 24 * HOUR + hours * HOUR);
+/** London wall-clock time `hours` into the day `days` after DAY0 (right across a clock change too). */
+function at(days: number, hours: number): Date {
+  const day = new TZDate(DAY0.getTime(), "Europe/London");
+  return new Date(new TZDate(day.getFullYear(), day.getMonth(), day.getDate() + days, Math.floor(hours), Math.round((hours % 1) * 60), "Europe/London").getTime());
+}
 /** 17:00 London time, well inside the reminder hours. */
 const RUN_AT = at(0, 17);
 
