@@ -72,6 +72,11 @@ export function YoungShell({ balancePence, children }: YoungShellProps) {
               }
             />
             <TabLink
+              to="/young/favourites"
+              label="Saved"
+              icon={<path d="M12 20.5s-7.5-4.6-9.2-9.3C1.6 7.8 3.9 4.5 7.3 4.5c2 0 3.5 1.1 4.7 2.7 1.2-1.6 2.7-2.7 4.7-2.7 3.4 0 5.7 3.3 4.5 6.7-1.7 4.7-9.2 9.3-9.2 9.3z" />}
+            />
+            <TabLink
               to="/young/bookings"
               label="Bookings"
               icon={
