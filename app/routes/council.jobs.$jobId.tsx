@@ -70,7 +70,7 @@ export default function JobPage() {
       {running ? (
         <div className="job-progress">
           <label htmlFor="job-progress" className="job-progress__label">
-            {job.status === "QUEUED" ? "Waiting to start…" : job.total === null ? "Checking the file…" : `${job.processed.toLocaleString("en-GB")} of ${job.total.toLocaleString("en-GB")} done`}
+            {job.status === "QUEUED" ? "Waiting to start…" : job.total === null ? (job.kind === "ENROLMENT_IMPORT" ? "Checking the file…" : "Getting ready…") : `${job.processed.toLocaleString("en-GB")} of ${job.total.toLocaleString("en-GB")} done`}
           </label>
           <progress id="job-progress" className="job-progress__bar" max={job.total ?? 100} value={job.total === null ? undefined : job.processed}>
             {percent}%

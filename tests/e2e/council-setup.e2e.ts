@@ -106,7 +106,7 @@ describe("setting up a council scheme", () => {
     // The progress bar shows while the job runs (it refreshes itself), then the outcome replaces it.
     const progress = page.getByRole("progressbar");
     await progress.waitFor({ timeout: 10_000 });
-    expect(await page.locator(".job-progress__label").innerText()).toMatch(/Waiting to start|Checking|\d[\d,]* of 4,997 done/);
+    expect(await page.locator(".job-progress__label").innerText()).toMatch(/Waiting to start|Getting ready|\d[\d,]* of 4,997 done/);
     await screenshot(page, "council-issuing-progress");
     await waitForJobToFinish(page);
     const outcome = await page.locator(".notice").first().innerText();
