@@ -46,7 +46,7 @@ export default function CouncilBudget() {
   const projectionLine =
     projection && burnDown.length > 0
       ? [
-          { day: burnDown.at(-1)!.day, value: projection.notYetSpentPence },
+          { day: burnDown.at(-1)!.day, value: burnDown.at(-1)!.leftToSpendPence },
           { day: projection.runsOutOn ?? projection.endsOn, value: projection.runsOutOn ? 0 : projection.unspentAtEndPence },
         ]
       : [];
@@ -95,13 +95,14 @@ export default function CouncilBudget() {
         <p>Nothing has been funded yet.</p>
       ) : (
         <>
+          <p>Everything funded so far, less what young people spent each day (bookings used at the door and charges at a till), from the start of the first programme.</p>
           <LineChart
-            title="Money not yet spent, by day"
-            summary={`Not yet spent went from ${formatPence(burnDown[0]!.notYetSpentPence)} on ${formatDate(burnDown[0]!.day)} to ${formatPence(burnDown.at(-1)!.notYetSpentPence)} today.${projection ? ` Projected at the end, ${formatDate(projection.endsOn)}: ${formatPence(projection.unspentAtEndPence)}.` : ""}`}
+            title="Money left to spend, by day"
+            summary={`Left to spend went from ${formatPence(burnDown[0]!.leftToSpendPence + burnDown[0]!.spentPence)} on ${formatDate(burnDown[0]!.day)} to ${formatPence(burnDown.at(-1)!.leftToSpendPence)} today.${projection ? ` Projected at the end, ${formatDate(projection.endsOn)}: ${formatPence(projection.unspentAtEndPence)}.` : ""}`}
             formatValue={(v) => formatPence(v).replace(/\.00$/, "")}
             series={[
-              { name: "Funded", points: burnDown.map((p) => ({ day: p.day, value: p.fundedPence })), style: "muted" },
-              { name: "Not yet spent (budget, passes and bookings)", points: burnDown.map((p) => ({ day: p.day, value: p.notYetSpentPence })), style: "solid" },
+              { name: "Funded", points: [burnDown[0]!, burnDown.at(-1)!].map((p) => ({ day: p.day, value: figures.fundedPence })), style: "muted" },
+              { name: "Left to spend (funded less what young people spent)", points: burnDown.map((p) => ({ day: p.day, value: p.leftToSpendPence })), style: "solid" },
               ...(projectionLine.length ? [{ name: "Projection", points: projectionLine, style: "projection" as const }] : []),
             ]}
           />
@@ -121,12 +122,12 @@ export default function CouncilBudget() {
             </div>
           ) : null}
           <DataTable
-            caption="Burn-down by week (figures at the end of each week)"
+            caption="Burn-down by week"
             columns={[
-              { key: "day", header: "Week ending", cell: (p: BurnDownPoint) => formatDate(p.day), rowHeader: true },
-              { key: "funded", header: "Funded", cell: (p: BurnDownPoint) => <Money pence={p.fundedPence} />, numeric: true },
-              { key: "unissued", header: "Not yet issued", cell: (p: BurnDownPoint) => <Money pence={p.notYetIssuedPence} />, numeric: true },
-              { key: "unspent", header: "Not yet spent", cell: (p: BurnDownPoint) => <Money pence={p.notYetSpentPence} />, numeric: true },
+              { key: "day", header: "Week ending", cell: (p: Week) => formatDate(p.day), rowHeader: true },
+              { key: "spent", header: "Spent that week", cell: (p: Week) => <Money pence={p.spentInWeekPence} />, numeric: true },
+              { key: "toDate", header: "Spent to date", cell: (p: Week) => <Money pence={p.spentToDatePence} />, numeric: true },
+              { key: "left", header: "Left to spend", cell: (p: Week) => <Money pence={p.leftToSpendPence} />, numeric: true },
             ]}
             rows={weekly}
             rowKey={(p) => p.day}
@@ -172,7 +173,14 @@ function MoneyTable({ caption, rows, footer }: { caption: string; rows: Line[]; 
   );
 }
 
-// The last point of each week (and today), so the table stays short over a year-long programme.
-function weeklyRows(points: BurnDownPoint[]): BurnDownPoint[] {
-  return points.filter((p, i) => i === points.length - 1 || (points.length - 1 - i) % 7 === 0);
+type Week = BurnDownPoint & { spentInWeekPence: number };
+
+// Weeks ending today, a week ago, and so on, so the table stays short over a year-long programme.
+function weeklyRows(points: BurnDownPoint[]): Week[] {
+  const weeks: Week[] = [];
+  for (let end = points.length - 1; end >= 0; end -= 7) {
+    const days = points.slice(Math.max(0, end - 6), end + 1);
+    weeks.unshift({ ...points[end]!, spentInWeekPence: days.reduce((sum, p) => sum + p.spentPence, 0) });
+  }
+  return weeks;
 }

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { bookSlot, cancelBooking, chargePass, redeemBooking } from "~/domain/booking";
-import { budgetDashboard, checkFigures, project, type BudgetFigures, type BurnDownPoint } from "~/domain/evidence/budget";
+import { budgetDashboard, burnDownSeries, checkFigures, project, type BudgetFigures, type BurnDownPoint } from "~/domain/evidence/budget";
 import { latestLedgerCheck } from "~/domain/evidence/ledger-checks";
 import { verifyLedger } from "~/domain/ledger";
 import { penceFromBigInt } from "~/domain/money";
@@ -58,6 +58,10 @@ describe("budget figures", () => {
     for (const payout of run!.payouts) await markPayoutPaid(db(), { payoutId: payout.id });
 
     const figures = await expectDashboardMatchesLedger(scene.council.id);
+    const { burnDown } = await budgetDashboard(db(), scene.council.id);
+    // The burn-down ends today at what the ledger says is left: funded less redeemed.
+    expect(burnDown.at(-1)).toMatchObject({ spentToDatePence: 1_200, leftToSpendPence: 100_000 - 1_200 });
+    expect(burnDown[0]!.day).toBe(scene.programme.startsOn.toISOString().slice(0, 10));
     expect(figures).toEqual({
       fundedPence: 100_000,
       issuedPence: 8_500,
@@ -152,7 +156,7 @@ describe("budget figures", () => {
     const page = unwrap<Awaited<ReturnType<typeof budgetLoader>>>(await budgetLoader(routeArgs(getRequest("/council/budget", await signIn(officer.id)))));
     expect(page.data.figures).toMatchObject({ fundedPence: 40_000, issuedPence: 0, remainingPence: 40_000 });
     expect(page.data.programmes.map((p) => p.id)).toEqual([mine.programme.id]);
-    expect(page.data.burnDown.at(-1)).toMatchObject({ fundedPence: 40_000, notYetSpentPence: 40_000, notYetIssuedPence: 40_000 });
+    expect(page.data.burnDown.at(-1)).toMatchObject({ spentPence: 0, spentToDatePence: 0, leftToSpendPence: 40_000 });
   });
 });
 
@@ -172,9 +176,9 @@ describe("the projection", () => {
   const days = (n: number, spentPerDay: number, funded: number): BurnDownPoint[] =>
     Array.from({ length: n }, (_, i) => ({
       day: new Date(Date.UTC(2026, 8, 1 + i)).toISOString().slice(0, 10),
-      fundedPence: funded,
-      notYetSpentPence: funded - spentPerDay * (i + 1),
-      notYetIssuedPence: 0,
+      spentPence: spentPerDay,
+      spentToDatePence: spentPerDay * (i + 1),
+      leftToSpendPence: funded - spentPerDay * (i + 1),
     }));
 
   it("carries the last 28 days' average spend to the end date", () => {
@@ -182,6 +186,19 @@ describe("the projection", () => {
     // 30 October to 30 December is 61 days; 440,000 not yet spent less 61 x 1,000.
     const p = project(points, figures(500_000, 60_000), "2026-12-30", points.at(-1)!.day)!;
     expect(p).toMatchObject({ windowDays: 28, spentInWindowPence: 28_000, dailySpendPence: 1_000, daysLeft: 61, projectedSpendPence: 61_000, unspentAtEndPence: 379_000, runsOutOn: null });
+  });
+
+  it("burns down everything funded by each day's spend, from the programme's start to today", () => {
+    const rows = [
+      { day: new Date("2026-09-03T00:00:00Z"), spent: 500n },
+      { day: new Date("2026-09-05T00:00:00Z"), spent: 1_200n },
+    ];
+    expect(burnDownSeries(rows, 10_000, "2026-09-02", "2026-09-05")).toEqual([
+      { day: "2026-09-02", spentPence: 0, spentToDatePence: 0, leftToSpendPence: 10_000 },
+      { day: "2026-09-03", spentPence: 500, spentToDatePence: 500, leftToSpendPence: 9_500 },
+      { day: "2026-09-04", spentPence: 0, spentToDatePence: 500, leftToSpendPence: 9_500 },
+      { day: "2026-09-05", spentPence: 1_200, spentToDatePence: 1_700, leftToSpendPence: 8_300 },
+    ]);
   });
 
   it("says when the money runs out before the end", () => {

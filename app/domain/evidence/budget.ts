@@ -11,7 +11,7 @@ export async function councilMoneySummary(db: Db, councilId: string) {
     db.account.groupBy({ by: ["type"], where: { councilId }, _sum: { balancePence: true } }),
     db.programme.findMany({
       where: { councilId },
-      select: { id: true, name: true, budgetPence: true, endsOn: true, status: true, accounts: { where: { type: "PROGRAMME_BUDGET" }, select: { balancePence: true } } },
+      select: { id: true, name: true, budgetPence: true, startsOn: true, endsOn: true, status: true, accounts: { where: { type: "PROGRAMME_BUDGET" }, select: { balancePence: true } } },
       orderBy: { createdAt: "asc" },
     }),
     db.youngPerson.count({ where: { councilId } }),
@@ -34,6 +34,7 @@ export async function councilMoneySummary(db: Db, councilId: string) {
       name: p.name,
       status: p.status,
       budgetPence: p.budgetPence,
+      startsOn: p.startsOn.toISOString().slice(0, 10),
       endsOn: p.endsOn.toISOString().slice(0, 10),
       unissuedPence: penceFromBigInt(p.accounts[0]?.balancePence ?? 0n),
     })),
@@ -60,7 +61,8 @@ export type BudgetFigures = {
   paidOutPence: number;
 };
 
-export type BurnDownPoint = { day: string; fundedPence: number; notYetSpentPence: number; notYetIssuedPence: number };
+/** One London day: what young people spent that day, in total so far, and what is left of everything funded. */
+export type BurnDownPoint = { day: string; spentPence: number; spentToDatePence: number; leftToSpendPence: number };
 
 /** The budget dashboard: ledger figures, per-programme budgets, the burn-down and a projection. */
 export async function budgetDashboard(db: Db, councilId: string, options: { now?: Date } = {}) {
@@ -85,15 +87,11 @@ export async function budgetDashboard(db: Db, councilId: string, options: { now?
       ) m ON m.account = a."id"
       WHERE a."councilId" = ${councilId}::uuid AND a."type" = 'PROGRAMME_BUDGET'
       GROUP BY a."programmeId"`,
-    // One row per London day with any movement; cumulated below.
-    db.$queryRaw<{ day: Date; funded: bigint; spent: bigint; issued: bigint; returned: bigint }[]>`
-      SELECT (t."createdAt" AT TIME ZONE 'Europe/London')::date AS day,
-        COALESCE(SUM(t."amountPence") FILTER (WHERE t."kind" = 'FUND'), 0)::bigint AS funded,
-        COALESCE(SUM(t."amountPence") FILTER (WHERE t."kind" IN ('REDEEM', 'CHARGE')), 0)::bigint AS spent,
-        COALESCE(SUM(t."amountPence") FILTER (WHERE t."kind" IN ('ISSUE', 'TOP_UP')), 0)::bigint AS issued,
-        COALESCE(SUM(t."amountPence") FILTER (WHERE ca."type" = 'PROGRAMME_BUDGET' AND t."kind" <> 'FUND'), 0)::bigint AS returned
-      FROM "Transfer" t JOIN "Account" ca ON ca."id" = t."creditAccountId"
-      WHERE t."councilId" = ${councilId}::uuid
+    // Spend by the day it happened (redemptions carry their own time; a late-posted charge still counts on its day).
+    // The redemptions' amounts equal their earning transfers, which verifyLedger checks.
+    db.$queryRaw<{ day: Date; spent: bigint }[]>`
+      SELECT ("redeemedAt" AT TIME ZONE 'Europe/London')::date AS day, SUM("amountPence")::bigint AS spent
+      FROM "Redemption" WHERE "councilId" = ${councilId}::uuid
       GROUP BY 1 ORDER BY 1`,
   ]);
 
@@ -123,9 +121,11 @@ export async function budgetDashboard(db: Db, councilId: string, options: { now?
     };
   });
 
-  const burnDown = cumulate(daily, londonDay(now));
+  const today = londonDay(now);
+  const startsOn = summary.programmes.map((p) => p.startsOn).sort()[0];
+  const burnDown = figures.fundedPence > 0 ? burnDownSeries(daily, figures.fundedPence, startsOn ?? today, today) : [];
   const endsOn = projectionEnd(summary.programmes);
-  const projection = project(burnDown, figures, endsOn, londonDay(now));
+  const projection = project(burnDown, figures, endsOn, today);
   return { councilName: summary.councilName, figures, checks: checkFigures(figures), programmes, burnDown, projection };
 }
 
@@ -139,23 +139,21 @@ export function checkFigures(f: BudgetFigures) {
   ];
 }
 
-function cumulate(rows: { day: Date; funded: bigint; spent: bigint; issued: bigint; returned: bigint }[], today: string): BurnDownPoint[] {
-  if (rows.length === 0) return [];
-  const byDay = new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), r]));
+/**
+ * Everything funded so far, burned down by each day's spend: from the start of the earliest programme (or the
+ * first spend, when sooner) to today.
+ */
+export function burnDownSeries(rows: ReadonlyArray<{ day: Date; spent: bigint }>, fundedPence: number, startsOn: string, today: string): BurnDownPoint[] {
+  const byDay = new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), penceFromBigInt(r.spent)]));
+  const firstSpend = rows[0]?.day.toISOString().slice(0, 10);
+  let first = firstSpend && firstSpend < startsOn ? firstSpend : startsOn;
+  if (first > today) first = today;
   const points: BurnDownPoint[] = [];
-  let funded = 0;
-  let spent = 0;
-  let unissued = 0;
-  const first = rows[0]!.day.toISOString().slice(0, 10);
-  const last = today > first ? today : first;
-  for (let day = first; day <= last; day = nextDay(day)) {
-    const row = byDay.get(day);
-    if (row) {
-      funded += penceFromBigInt(row.funded);
-      spent += penceFromBigInt(row.spent);
-      unissued += penceFromBigInt(row.funded) - penceFromBigInt(row.issued) + penceFromBigInt(row.returned);
-    }
-    points.push({ day, fundedPence: funded, notYetSpentPence: funded - spent, notYetIssuedPence: unissued });
+  let spentToDate = 0;
+  for (let day = first; day <= today; day = nextDay(day)) {
+    const spent = byDay.get(day) ?? 0;
+    spentToDate += spent;
+    points.push({ day, spentPence: spent, spentToDatePence: spentToDate, leftToSpendPence: fundedPence - spentToDate });
   }
   return points;
 }
@@ -171,15 +169,11 @@ function projectionEnd(programmes: { status: string; endsOn: string }[]): string
  * Straight-line projection: the average spend per day over the last 28 days (or since the first movement,
  * when that is sooner) carried on to the programme's end date.
  */
-export function project(points: BurnDownPoint[], figures: BudgetFigures, endsOn: string | null, today: string) {
+export function project(points: ReadonlyArray<BurnDownPoint>, figures: BudgetFigures, endsOn: string | null, today: string) {
   const notYetSpentPence = figures.fundedPence - figures.redeemedPence;
   if (!endsOn || points.length === 0) return null;
   const window = Math.min(PROJECTION_WINDOW_DAYS, points.length);
-  const todayPoint = points.at(-1)!;
-  const startPoint = points.length > window ? points[points.length - 1 - window]! : { fundedPence: 0, notYetSpentPence: 0 };
-  const spentBefore = startPoint.fundedPence - startPoint.notYetSpentPence;
-  const spentNow = todayPoint.fundedPence - todayPoint.notYetSpentPence;
-  const spentInWindowPence = spentNow - spentBefore;
+  const spentInWindowPence = points.slice(-window).reduce((sum, p) => sum + p.spentPence, 0);
   const dailySpendPence = Math.round(spentInWindowPence / window);
   const daysLeft = Math.max(0, daysBetween(today, endsOn));
   const projectedSpendPence = dailySpendPence * daysLeft;
