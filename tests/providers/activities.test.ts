@@ -117,7 +117,7 @@ describe("publishing", () => {
     const { youngPerson } = await createYoungPerson({ programmeId: programme.id });
     await bookSlot(db(), { youngPersonId: youngPerson.id, slotId: slot.id, requestKey: randomUUID() });
     const empty = await createSlot({ activityId: activity.id });
-    await expectDomainError(changeActivityStatus(db(), actor, activity.id, "archive"), "ACTIVITY_UNAVAILABLE", /This activity has 1 coming session with bookings\. Cancel it first/);
+    await expectDomainError(changeActivityStatus(db(), actor, activity.id, "archive"), "ACTIVITY_UNAVAILABLE", /This activity has 1 coming session with bookings or places offered\. Cancel it first/);
 
     await db().booking.updateMany({ where: { slotId: slot.id }, data: { status: "CANCELLED" } });
     await db().slot.update({ where: { id: slot.id }, data: { booked: 0 } });

@@ -133,11 +133,11 @@ export async function changeActivityStatus(db: Db, actor: ProviderActor, activit
       }
     }
     if (change === "archive") {
-      const booked = await tx.slot.count({ where: { activityId, status: "SCHEDULED", endsAt: { gt: now }, booked: { gt: 0 } } });
+      const booked = await tx.slot.count({ where: { activityId, status: "SCHEDULED", endsAt: { gt: now }, OR: [{ booked: { gt: 0 } }, { offered: { gt: 0 } }] } });
       if (booked > 0) {
         throw new DomainError(
           "ACTIVITY_UNAVAILABLE",
-          `This activity has ${booked} coming ${booked === 1 ? "session" : "sessions"} with bookings. Cancel ${booked === 1 ? "it" : "them"} first (everyone is refunded and told), or pause the activity instead.`,
+          `This activity has ${booked} coming ${booked === 1 ? "session" : "sessions"} with bookings or places offered. Cancel ${booked === 1 ? "it" : "them"} first (everyone is refunded and told), or pause the activity instead.`,
         );
       }
       await tx.slot.updateMany({ where: { activityId, status: "SCHEDULED", startsAt: { gt: now }, booked: 0, offered: 0 }, data: { status: "CANCELLED", cancelledReason: "Activity archived" } });
