@@ -169,12 +169,12 @@ export default function CouncilProvider() {
       <h2>About the provider</h2>
       <SummaryList
         rows={[
-          { key: "type", label: "Organisation", value: provider.organisationType.replace(/_/g, " ").toLowerCase() },
+          { key: "type", label: "Organisation", value: sentence(provider.organisationType) },
           { key: "reg", label: "Charity or company number", value: provider.registrationNumber ?? "Not given" },
           { key: "contact", label: "Contact", value: [provider.contactName, provider.contactEmail, provider.contactPhone].filter(Boolean).join(", ") },
           { key: "address", label: "Address", value: provider.address || "Not given" },
           { key: "website", label: "Website", value: provider.website ?? "Not given" },
-          { key: "categories", label: "Activities", value: provider.categories.length ? provider.categories.map((c) => c.replace(/_/g, " ").toLowerCase()).join(", ") : "Not given" },
+          { key: "categories", label: "Activities", value: provider.categories.length ? sentence(provider.categories.map((c) => c.replace(/_/g, " ").toLowerCase()).join(", ")) : "Not given" },
           { key: "applied", label: "Applied", value: formatDate(vetting.appliedAt) },
           { key: "about", label: "Description", value: provider.description || "Not given" },
         ]}
@@ -301,4 +301,10 @@ function ReinstateForm({ actionData }: { actionData?: ActionData }) {
       </Form>
     </section>
   );
+}
+
+/** "COMMUNITY_GROUP" -> "Community group". */
+function sentence(text: string): string {
+  const words = text.replace(/_/g, " ").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
