@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { approvePayoutRun, generateBankFile, markBankFilePaid, payoutRunDetail, retryParkedPayout } from "~/domain/settlement";
-import type { PayoutRunStatus, PayoutStatus } from "~/generated/prisma/enums";
+import { PAYOUT_STATUS_WORDS, RUN_STATUS_WORDS } from "~/domain/settlement/words";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { enqueue } from "~/lib/queues.server";
@@ -16,23 +16,6 @@ import { SubmitButton } from "~/ui/forms";
 import { Money } from "~/ui/money";
 import { Notice } from "~/ui/notice";
 import { CouncilShell } from "~/ui/shells";
-
-export const RUN_STATUS_WORDS: Record<PayoutRunStatus, string> = {
-  OPEN: "Open",
-  AWAITING_APPROVAL: "Waiting for approval",
-  APPROVED: "Approved",
-  PAYING: "Paying",
-  COMPLETED: "Paid",
-  FAILED: "Failed",
-};
-
-const PAYOUT_STATUS_WORDS: Record<PayoutStatus, string> = {
-  PENDING: "To pay",
-  PROCESSING: "Being paid",
-  PAID: "Paid",
-  PARKED: "Needs attention",
-  FAILED: "Failed",
-};
 
 export const meta: MetaFunction = () => [{ title: "Payout run – Payouts – Playpass council console" }];
 

@@ -10,7 +10,7 @@ import { formatDate, formatDateTime } from "~/ui/dates";
 import { Money } from "~/ui/money";
 import { Notice } from "~/ui/notice";
 import { CouncilShell } from "~/ui/shells";
-import { RUN_STATUS_WORDS } from "./council.payouts.$runId._index";
+import { RUN_STATUS_WORDS } from "~/domain/settlement/words";
 
 export const meta: MetaFunction = () => [{ title: "Payouts – Playpass council console" }];
 
