@@ -104,7 +104,6 @@ export default function ApiKeys() {
       <h2>Create a key</h2>
       <ErrorSummary errors={(fields.name.errors ?? []).map((message) => ({ message, fieldId: fields.name.id }))} />
       <Form method="post" {...getFormProps(form)}>
-        <input type="hidden" name="intent" value="create" />
         <Field
           label="Name"
           hint="The system that will use it, like “LeisureHub tills”."
