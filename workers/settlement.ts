@@ -8,6 +8,8 @@ import {
   dueStripePayouts,
   payPayoutByStripe,
   processStripeEvent,
+  reconcileRunWithStripe,
+  runsToReconcile,
   unprocessedStripeEvents,
 } from "~/domain/settlement";
 
@@ -25,6 +27,8 @@ export const schedules: { id: string; repeat: Omit<RepeatOptions, "key">; data: 
   { id: "pay-due-payouts", repeat: { every: MINUTE }, data: { task: "pay-due-payouts" } },
   // Events stored but never processed (the queue add was lost with the process): processed here.
   { id: "sweep-stripe-events", repeat: { every: 5 * MINUTE }, data: { task: "sweep-stripe-events" } },
+  // Daily at 06:00 London time: every recent run's Stripe payouts checked against Stripe's transfers.
+  { id: "reconcile-runs", repeat: { pattern: "0 6 * * *", tz: "Europe/London" }, data: { task: "reconcile-runs" } },
 ];
 
 /** The job id of paying one payout: re-adding it while the first is stored is harmless. */
@@ -69,6 +73,12 @@ export const processJob: Processor = async (job) => {
       const ids = await unprocessedStripeEvents(db, { receivedBefore: new Date(now.getTime() - MINUTE), limit: EVENTS_PER_SWEEP });
       for (const eventId of ids) await enqueue("settlement", stripeEventJobId(eventId), { task: "process-stripe-event", eventId });
       return { requeued: ids.length };
+    }
+    case "reconcile-runs": {
+      if (!stripe) return { skipped: "Stripe is not configured" };
+      const results = [];
+      for (const runId of await runsToReconcile(db, { now })) results.push(await reconcileRunWithStripe(db, stripe, { runId }));
+      return { runs: results.length, withDifferences: results.filter((r) => r.differences.length > 0).map((r) => r.runId) };
     }
   }
 };

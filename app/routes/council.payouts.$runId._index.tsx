@@ -4,7 +4,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
-import { approvePayoutRun, generateBankFile, markBankFilePaid, payoutRunDetail, retryParkedPayout } from "~/domain/settlement";
+import { approvePayoutRun, generateBankFile, latestReconciliation, markBankFilePaid, payoutRunDetail, retryParkedPayout } from "~/domain/settlement";
 import { PAYOUT_STATUS_WORDS, RUN_STATUS_WORDS } from "~/domain/settlement/words";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
@@ -31,11 +31,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!runId.success) notFound();
   const db = getDb();
   try {
-    const [council, run] = await Promise.all([
+    const [council, run, reconciliation] = await Promise.all([
       db.council.findUniqueOrThrow({ where: { id: councilId }, select: { name: true } }),
       payoutRunDetail(db, { councilId, runId: runId.data }),
+      latestReconciliation(db, { councilId, runId: runId.data }),
     ]);
-    return { councilName: council.name, run, isFinance: role === "FINANCE_OFFICER" };
+    return { councilName: council.name, run, reconciliation, isFinance: role === "FINANCE_OFFICER" };
   } catch (error) {
     if (isDomainError(error, "NOT_FOUND")) notFound();
     throw error;
@@ -105,7 +106,7 @@ async function queueStripePayouts(payoutIds: string[]) {
 type Line = Awaited<ReturnType<typeof loader>>["run"]["payouts"][number];
 
 export default function PayoutRunPage() {
-  const { councilName, run, isFinance } = useLoaderData<typeof loader>();
+  const { councilName, run, reconciliation, isFinance } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const done = searchParams.get("done") as keyof typeof DONE_WORDS | null;
@@ -128,6 +129,17 @@ export default function PayoutRunPage() {
           { key: "approved", label: "Approved", value: run.approvedAt ? `${formatDateTime(run.approvedAt)}${run.approvedBy ? ` by ${run.approvedBy}` : " (under the threshold)"}` : "Not yet" },
           { key: "completed", label: "Completed", value: run.completedAt ? formatDateTime(run.completedAt) : "Not yet" },
           { key: "group", label: "Stripe transfer group", value: <code>{run.transferGroup}</code> },
+          ...(reconciliation
+            ? [
+                {
+                  key: "reconciled",
+                  label: "Checked against Stripe",
+                  value: reconciliation.matches
+                    ? `${formatDateTime(reconciliation.checkedAt)}: every payout matches Stripe's transfers`
+                    : `${formatDateTime(reconciliation.checkedAt)}: ${reconciliation.differences} ${reconciliation.differences === 1 ? "difference" : "differences"}, for example ${reconciliation.first ?? ""}. Contact Playpass support.`,
+                },
+              ]
+            : []),
         ]}
       />
 

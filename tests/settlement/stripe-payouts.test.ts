@@ -210,3 +210,24 @@ describe('settlement jobs, run twice, act once', () => {
     expect(transfersFor(payout.id)).toHaveLength(1);
   });
 });
+
+describe("reconciling a run with Stripe", () => {
+  it("finds every paid payout matching its one transfer, and reports a transfer nobody recorded", async () => {
+    const { reconcileRunWithStripe, latestReconciliation } = await import("~/domain/settlement");
+    const { scene, run, payout, accountId } = await stripePayout(2_000);
+    await payPayoutByStripe(db(), stripe(), { payoutId: payout.id });
+    expect(await reconcileRunWithStripe(db(), stripe(), { runId: run.id })).toMatchObject({ transfers: 1, differences: [] });
+    expect(await latestReconciliation(db(), { councilId: scene.council.id, runId: run.id })).toMatchObject({ matches: true });
+
+    // Someone pays the provider again by hand in Stripe's dashboard, in the same group.
+    await stripe().transfers.create({ amount: 2_000, currency: "gbp", destination: accountId, transfer_group: run.transferGroup!, metadata: { payout_id: payout.id } }, { idempotencyKey: "by-hand" });
+    const checked = (await processJob(fakeJob({ task: "reconcile-runs" }))) as { withDifferences: string[] };
+    // (Earlier tests' runs differ too: the fake Stripe starts empty for every test.)
+    expect(checked.withDifferences).toContain(run.id);
+    const report = await reconcileRunWithStripe(db(), stripe(), { runId: run.id });
+    expect(report.differences).toEqual([expect.stringMatching(new RegExp(`payout ${payout.id} is paid in Playpass but Stripe has 2 transfers`))]);
+    // Reported, not fixed: the payout and the ledger are as they were.
+    expect(await payoutRow(payout.id)).toMatchObject({ status: "PAID" });
+    expect(await latestReconciliation(db(), { councilId: scene.council.id, runId: run.id })).toMatchObject({ matches: false, differences: 1 });
+  });
+});

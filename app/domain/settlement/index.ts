@@ -34,3 +34,4 @@ export {
   WEBHOOK_TOLERANCE_SECONDS,
   type VerifiedStripeEvent,
 } from "./stripe-events";
+export { reconcileRunWithStripe, runsToReconcile, latestReconciliation, type RunReconciliation } from "./reconcile";
