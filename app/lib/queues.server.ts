@@ -36,6 +36,7 @@ export const QUEUES = {
       z.object({ task: z.literal("pay-due-payouts") }),
       z.object({ task: z.literal("process-stripe-event"), eventId: z.string().min(1) }),
       z.object({ task: z.literal("sweep-stripe-events") }),
+      z.object({ task: z.literal("reconcile-runs") }),
     ]),
   },
   // Providers' attendance reports matched against bookings (workers/attendance.ts).
