@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { isDomainError } from "~/domain/errors";
-import { activationLettersPdf, countYoungPeople, MAX_LETTERS, sendInvitations } from "~/domain/programmes";
+import { countYoungPeople, MAX_LETTERS, sendInvitations } from "~/domain/programmes";
 import { filterFromUrl, NEEDS_LABELS } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
@@ -40,20 +40,6 @@ export async function action({ request }: ActionFunctionArgs) {
   const council = await db.council.findUniqueOrThrow({ where: { id: councilId }, select: { name: true } });
   const context = { councilId, actorUserId: actor.userId, appUrl: getEnv().APP_URL, councilName: council.name };
   try {
-    if (form.get("intent") === "letters") {
-      const everyone = form.get("who") === "everyone";
-      const { pdf } = await activationLettersPdf(db, context, { ...filter, noContact: !everyone });
-      const day = new Date().toISOString().slice(0, 10);
-      return new Response(new Uint8Array(pdf), {
-        headers: {
-          "Content-Type": "application/pdf",
-          "Content-Disposition": `attachment; filename="playpass-activation-letters-${day}.pdf"`,
-          "Content-Length": String(pdf.byteLength),
-          "Cache-Control": "private, no-store",
-          "X-Content-Type-Options": "nosniff",
-        },
-      });
-    }
     if (form.get("intent") === "invite") {
       const { messageIds, invited } = await sendInvitations(db, context, filter);
       for (const id of messageIds) {
@@ -66,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (isDomainError(error)) return data({ error: error.message }, { status: 400 });
     throw error;
   }
-  return data({ error: "Choose letters or invitations." }, { status: 400 });
+  return data({ error: "Choose what to send." }, { status: 400 });
 }
 
 export default function Letters() {
@@ -74,6 +60,10 @@ export default function Letters() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const invited = params.get("invited");
+  const search = (() => {
+    const kept = new URLSearchParams([...params].filter(([key]) => key === "ward" || key === "needs" || key === "q"));
+    return kept.size > 0 ? `?${kept}` : "";
+  })();
   return (
     <CouncilShell councilName={councilName}>
       <p>
@@ -133,8 +123,11 @@ export default function Letters() {
       <section className="panel" aria-labelledby="letters">
         <h2 id="letters">Printed letters</h2>
         <p>One A4 page for each young person, in surname order, with their activation code, a QR code of the activation link and plain instructions. Up to {maxLetters.toLocaleString("en-GB")} at a time.</p>
-        <Form method="post" reloadDocument>
-          <input type="hidden" name="intent" value="letters" />
+        {withoutContact + withContact > maxLetters ? (
+          <Notice tone="info">There are more than {maxLetters.toLocaleString("en-GB")} in this group. Choose one ward at a time above.</Notice>
+        ) : null}
+        {/* A plain form post: the answer is a file, so the browser downloads it and stays on this page. */}
+        <form method="post" action={`/council/letters/pdf${search}`}>
           <div className="field">
             <div className="checkbox">
               <input className="checkbox__input" type="radio" id="who-no-contact" name="who" value="no-contact" defaultChecked />
@@ -149,10 +142,10 @@ export default function Letters() {
               </label>
             </div>
           </div>
-          <button type="submit" className="button">
+          <button type="submit" className="button" disabled={withoutContact + withContact === 0}>
             Download letters (PDF)
           </button>
-        </Form>
+        </form>
       </section>
 
       <section className="panel" aria-labelledby="invitations">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { activationLettersPdf, sendInvitations } from "~/domain/programmes";
-import { action as lettersAction } from "~/routes/council.letters";
+import { action as lettersPdf } from "~/routes/council.letters_.pdf";
 import { createCouncil, createYoungPerson } from "../factories";
 import { expectDomainError } from "../helpers";
 import { createMember, formRequest, routeArgs, signIn } from "../support/actors";
@@ -61,7 +61,7 @@ describe("activation letters", () => {
     const other = await createCouncil();
     await invited(other.id, {});
     const officer = await createMember("OFFICER", { councilId: council.id });
-    const response = (await lettersAction(routeArgs(formRequest("/council/letters", { intent: "letters", who: "no-contact" }, { cookie: await signIn(officer.id) })))) as Response;
+    const response = (await lettersPdf(routeArgs(formRequest("/council/letters/pdf", { who: "no-contact" }, { cookie: await signIn(officer.id) })))) as Response;
     expect(response.headers.get("Content-Type")).toBe("application/pdf");
     expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="playpass-activation-letters-/);
     expect(pageCount(Buffer.from(await response.arrayBuffer()))).toBe(2);

@@ -3,7 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { DESKTOP, launchBrowser, screenshot, signIn } from "./browser";
+import { readFile } from "node:fs/promises";
+import { DESKTOP, launchBrowser, PHONE, screenshot, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -119,6 +120,64 @@ describe("setting up a council scheme", () => {
     await page.goto(`${baseURL}/council/young-people?ward=${encodeURIComponent(WARD)}`);
     expect(await page.getByText("4,997 young people").first().isVisible()).toBe(true);
     await screenshot(page, "council-young-people");
+    await context.close();
+  });
+
+  it("takes a pass application from a phone to an enrolled young person with a pass, a reward and a freeze, and prints activation letters", async () => {
+    // Anyone applies, on a phone, with a proof of address.
+    const publicContext = await browser.newContext({ viewport: PHONE });
+    const phone = await publicContext.newPage();
+    await phone.goto(`${baseURL}/apply-for-a-pass`);
+    await phone.getByRole("heading", { level: 1, name: "Apply for a Playpass" }).waitFor();
+    await phone.getByLabel("Your council").selectOption({ label: "Northbridge Council" });
+    await phone.getByLabel("First name").fill("Robin");
+    await phone.getByLabel("Last name").fill("Applicant");
+    await phone.getByLabel("Date of birth").fill(`${today.getUTCFullYear() - 14}-05-06`);
+    await phone.getByLabel("Postcode").fill("nb1 4xy");
+    await phone.getByLabel("Email address").fill("robin.applicant@example.com");
+    await phone.getByLabel("Proof of address").setInputFiles({ name: "bill.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+    await screenshot(phone, "apply-for-a-pass-phone");
+    await phone.getByRole("button", { name: "Send application" }).click();
+    await phone.getByRole("heading", { level: 1, name: "Application sent" }).waitFor();
+    await publicContext.close();
+
+    // An officer approves it, issues a pass, gives a reward and freezes the pass.
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await signIn(page, baseURL, "officer@northbridge.example");
+    await page.goto(`${baseURL}/council/applications`);
+    await page.getByRole("link", { name: "Robin Applicant" }).click();
+    await page.getByRole("heading", { level: 1, name: "Robin Applicant" }).waitFor();
+    await screenshot(page, "council-application");
+    await page.getByLabel("Ward", { exact: true }).fill("Riverside");
+    await page.getByRole("button", { name: "Approve and enrol" }).click();
+    await page.getByText("Young person added.").waitFor();
+    await page.getByLabel("Programme").selectOption({ index: 1 });
+    await page.getByRole("button", { name: "Issue pass" }).click();
+    await page.getByText("Pass issued.").waitFor();
+    await page.getByLabel("Amount, in pounds").fill("5");
+    await page.getByLabel("Reason", { exact: true }).fill("came to every session");
+    await page.getByRole("button", { name: "Give as a reward" }).click();
+    await page.getByText("Reward given.").waitFor();
+    expect(await page.getByRole("table").innerText()).toMatch(/£5\.00/);
+    await page.getByRole("button", { name: "Freeze pass" }).click();
+    await page.getByText("Pass frozen").waitFor();
+    await screenshot(page, "council-young-person");
+
+    // Letters for those who cannot be reached by phone or email: one A4 page each.
+    await page.goto(`${baseURL}/council/letters`);
+    await page.getByRole("heading", { level: 1, name: "Letters and invitations" }).waitFor();
+    // One ward at a time: the roll imported above has thousands waiting.
+    await page.getByLabel("Ward").selectOption("Riverside");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/ward=Riverside/);
+    await screenshot(page, "council-letters");
+    const waiting = Number((await page.locator(".summary-list__value").first().innerText()).replace(/,/g, ""));
+    expect(waiting).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download letters (PDF)" }).click()]);
+    const pdf = await readFile((await download.path())!);
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect((pdf.toString("latin1").match(/\/Type \/Page\b/g) ?? []).length).toBe(waiting);
     await context.close();
   });
 });
