@@ -1,6 +1,7 @@
 // Attendance reports: each bad row named by its line, each report stored once, and every mismatch with what the
 // door recorded raised as exactly one dispute, however often the report is processed.
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { getDb } from "~/lib/db.server";
 import { markNoShow, redeemBooking } from "~/domain/booking";
 import {
@@ -230,5 +231,34 @@ describe("matching a report against the door", () => {
     const status = async (bookingId: string) => (await db().redemption.findUniqueOrThrow({ where: { bookingId }, select: { status: true } })).status;
     expect(await status(late!.booking.id)).toBe("PENDING");
     expect(await status(paid!.booking.id)).toBe("IN_PAYOUT");
+  });
+
+  it("raises exactly one dispute per disagreement with the door, for any door and any report, and no more on reprocessing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ door: fc.constantFrom("redeemed", "missed", "booked"), attended: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+        async (cases) => {
+          const scene = await pastSession(cases.length, { endedAgo: 4 * HOUR });
+          for (const [i, c] of cases.entries()) {
+            const booking = scene.people[i]!.booking;
+            if (c.door === "redeemed") await redeemBooking(db(), { code: booking.code, providerId: scene.provider.id, actor: doorActor(), now: scene.slot.startsAt });
+            if (c.door === "missed") await markNoShow(db(), { bookingId: booking.id });
+          }
+          const id = await report(scene.provider.id, cases.map((c, i) => ({ code: scene.people[i]!.booking.code, attended: c.attended })));
+          await processAttendanceReport(db(), { reportId: id });
+          await processAttendanceReport(db(), { reportId: id });
+          const expected = cases.flatMap((c, i) => {
+            const bookingId = scene.people[i]!.booking.id;
+            if (c.attended && c.door !== "redeemed") return [{ kind: "PRESENT_NOT_REDEEMED", bookingId }];
+            if (!c.attended && c.door === "redeemed") return [{ kind: "REDEEMED_REPORTED_ABSENT", bookingId }];
+            return [];
+          });
+          const raised = (await disputesOf(scene.provider.id)).map(({ kind, bookingId }) => ({ kind, bookingId }));
+          expect(raised.sort((a, b) => a.bookingId!.localeCompare(b.bookingId!))).toEqual(expected.sort((a, b) => a.bookingId.localeCompare(b.bookingId)));
+          await expectLedgerOk(scene.council.id);
+        },
+      ),
+      { numRuns: 10 },
+    );
   });
 });
