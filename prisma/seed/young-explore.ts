@@ -5,7 +5,9 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "~/lib/db.server";
 import { bookSlot, cancelBooking, joinWaitlist } from "~/domain/booking";
 import { isDomainError } from "~/domain/errors";
+import { penceFromBigInt } from "~/domain/money";
 import { districtCentre, loadPostcodeDistricts } from "~/domain/places";
+import { topUpAllocation } from "~/domain/programmes";
 import type { AccessibilityFeature } from "~/generated/prisma/enums";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -65,6 +67,12 @@ export async function seedYoungExplore(db: Db, input: { councilId: string; now: 
   }
 
   const sam = await db.youngPerson.findFirstOrThrow({ where: { councilId, email: "sam@example.com" }, select: { id: true } });
+  // Sam has been busy in the demo: an attendance reward leaves enough to book and show the journey (a top-up with a reason).
+  const samAllocation = await db.allocation.findFirst({ where: { youngPersonId: sam.id, status: "ACTIVE" }, select: { id: true, wallet: { select: { balancePence: true } } } });
+  const samBalance = penceFromBigInt(samAllocation?.wallet?.balancePence ?? 0n);
+  if (samAllocation && samBalance < 4_000) {
+    await topUpAllocation(db, { allocationId: samAllocation.id, amountPence: 4_000 - samBalance, reason: "Reward for going to five sessions", idempotencyKey: `seed-explore:sam-reward:${samAllocation.id}` });
+  }
   const pitchSlots = await db.slot.findMany({
     where: { activity: { councilId, title: { startsWith: "Five-a-side" } }, status: "SCHEDULED", startsAt: { gt: new Date(now.getTime() + 2 * DAY) } },
     orderBy: { startsAt: "asc" },
