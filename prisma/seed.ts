@@ -376,11 +376,12 @@ async function main() {
   await seedYoungChoices(db, { councilId: council.id, programmeId: programme.id, now });
   await seedProviderTeam(db, { councilId: council.id, now });
   await seedAttendance(db, { councilId: council.id, now });
-  await seedYoungExplore(db, { councilId: council.id, now });
   await seedProviderPortal(db, { councilId: council.id, now });
 
   await seedCouncil(db, { councilId: council.id, now });
   await seedSettlement(db, { councilId: council.id, now });
+  // Last: the tills and settlement above spend Sam's credit; this leaves Sam enough to book in the demo.
+  await seedYoungExplore(db, { councilId: council.id, now });
 
   const report = await verifyLedger(db, council.id);
   if (!report.ok) throw new Error(`Seeded ledger does not add up:\n${report.violations.join("\n")}`);
