@@ -107,6 +107,31 @@ export default function MyBookings() {
         </Notice>
       ) : null}
 
+      {offers.length > 0 ? (
+        <>
+          <h2 id="offers-heading">Places held for you</h2>
+          <ul className="booking-list" aria-labelledby="offers-heading">
+            {offers.map((entry) => (
+              <li key={entry.id} className="booking offer-card">
+                <h3 className="offer-card__title">
+                  A place at {entry.title} is yours until {formatTime(entry.offer!.expiresAt)}
+                </h3>
+                <p>
+                  <time dateTime={isoDateTime(entry.startsAt)}>{formatDateTime(entry.startsAt)}</time> at {entry.venueName}. Book it before{" "}
+                  {formatDateTime(entry.offer!.expiresAt)}, or it goes to the next person.
+                </p>
+                <div className="ticket__actions">
+                  <Link className="button" to={`/activities/${entry.activityId}?slot=${entry.slotId}#confirm`}>
+                    Book it<span className="visually-hidden">: {entry.title}</span>
+                  </Link>
+                  <LeaveWaitlist entryId={entry.id} title={entry.title} label="No thanks" />
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
       <h2 id="upcoming-heading">Coming up</h2>
       {upcoming.length === 0 ? (
         <p>
@@ -168,31 +193,6 @@ export default function MyBookings() {
           })}
         </ul>
       )}
-
-      {offers.length > 0 ? (
-        <>
-          <h2 id="offers-heading">Places held for you</h2>
-          <ul className="booking-list" aria-labelledby="offers-heading">
-            {offers.map((entry) => (
-              <li key={entry.id} className="booking offer-card">
-                <h3 className="offer-card__title">
-                  A place at {entry.title} is yours until {formatTime(entry.offer!.expiresAt)}
-                </h3>
-                <p>
-                  <time dateTime={isoDateTime(entry.startsAt)}>{formatDateTime(entry.startsAt)}</time> at {entry.venueName}. Book it before{" "}
-                  {formatDateTime(entry.offer!.expiresAt)}, or it goes to the next person.
-                </p>
-                <div className="ticket__actions">
-                  <Link className="button" to={`/activities/${entry.activityId}?slot=${entry.slotId}#confirm`}>
-                    Book it<span className="visually-hidden">: {entry.title}</span>
-                  </Link>
-                  <LeaveWaitlist entryId={entry.id} title={entry.title} label="No thanks" />
-                </div>
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
 
       {waiting.length > 0 ? (
         <>
