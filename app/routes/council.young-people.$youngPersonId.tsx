@@ -64,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function YoungPersonPage() {
-  const { councilName, person, canAct } = useLoaderData<typeof loader>();
+  const { councilName, person, canAct, idempotencyKey } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const done = params.get("done");
   type Entry = (typeof person.statement.entries)[number];
@@ -101,7 +101,8 @@ export default function YoungPersonPage() {
               { key: "dates", label: "Issued / expires", value: `${formatDate(allocation.issuedAt)} / ${formatDate(allocation.expiresAt)}` },
             ]}
           />
-          {canAct && (allocation.status === "ACTIVE" || allocation.status === "FROZEN") ? <PassActions allocationId={allocation.id} status={allocation.status} /> : null}
+          {/* Keyed by the page view: after an action the forms start empty, so nothing is sent twice by mistake. */}
+          {canAct && (allocation.status === "ACTIVE" || allocation.status === "FROZEN") ? <PassActions key={idempotencyKey} allocationId={allocation.id} status={allocation.status} /> : null}
         </section>
       ))}
       {canAct && person.programmesToIssue.length > 0 && person.status !== "DEACTIVATED" ? <IssueForm programmes={person.programmesToIssue} /> : null}
