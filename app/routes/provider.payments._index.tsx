@@ -88,8 +88,7 @@ export default function ProviderPayments() {
     shouldRevalidate: "onInput",
   });
   const byStripe = settings.payoutMethod === "STRIPE_TRANSFER" && stripeAvailable;
-  const errors = Object.entries(fields)
-    .flatMap(([, field]) => (field.errors ?? []).map((message) => ({ message, fieldId: field.id })));
+  const errors = [fields.accountName, fields.sortCode, fields.accountNumber].flatMap((field) => (field.errors ?? []).map((message) => ({ message, fieldId: field.id })));
 
   return (
     <ProviderShell providerName={settings.name}>

@@ -1,12 +1,13 @@
-// Demo data for settlement: bank details for providers who have none, a run paid by bank file whose file
-// waits to be marked paid, and a run over the approval threshold waiting for the finance officer. (The main
+// Demo data for settlement: bank details for providers who have none, a run approved and paid by bank file
+// whose file waits to be marked paid, and a run over the approval threshold waiting for the finance officer. (The main
 // seed has already opened and paid a first run.) Money moves only through the domain, so the ledger adds up.
 import type { Db } from "~/lib/db.server";
 import { chargePass } from "~/domain/booking";
 import { isDomainError } from "~/domain/errors";
-import { createPayoutRun, generateBankFile, makeRedemptionsPayable } from "~/domain/settlement";
+import { approvePayoutRun, createPayoutRun, generateBankFile, makeRedemptionsPayable } from "~/domain/settlement";
 
 const DAY = 24 * 60 * 60 * 1000;
+const DEMO_THRESHOLD_PENCE = 1_500;
 
 /** Walk-in charges at the tills of the council's providers, `daysAgo` days back, each with its own key. */
 async function chargeSomePasses(db: Db, input: { councilId: string; now: Date; daysAgo: number; batch: string; count: number }) {
@@ -60,16 +61,23 @@ export async function seedSettlement(db: Db, input: { councilId: string; now: Da
     });
   }
 
-  // A run paid by bank file: the file is made and waits for finance to confirm the bank sent it.
-  const programme = await db.programme.findFirst({ where: { councilId, status: "ACTIVE" }, orderBy: { createdAt: "asc" }, select: { disputeWindowDays: true } });
+  // The demo council's finance team checks every run over £15, so the demo shows approval at work.
+  const programme = await db.programme.findFirst({ where: { councilId, status: "ACTIVE" }, orderBy: { createdAt: "asc" }, select: { id: true, disputeWindowDays: true } });
+  if (programme) await db.programme.update({ where: { id: programme.id }, data: { approvalThresholdPence: DEMO_THRESHOLD_PENCE } });
   const window = programme?.disputeWindowDays ?? 3;
-  await chargeSomePasses(db, { councilId, now, daysAgo: window + 3, batch: "bank", count: 8 });
-  await makeRedemptionsPayable(db, { councilId, now: new Date(now.getTime() - DAY) });
-  const bankRun = await createPayoutRun(db, { councilId, now: new Date(now.getTime() - DAY) });
-  if (bankRun) await generateBankFile(db, { councilId, runId: bankRun.id, actorUserId: finance.id, now: new Date(now.getTime() - DAY + 60 * 60 * 1000) });
 
-  // A run waiting for the finance officer (opened with a zero threshold, so the demo always has one to approve).
-  await chargeSomePasses(db, { councilId, now, daysAgo: window + 1, batch: "approval", count: 12 });
+  // A run approved by finance and paid by bank file: the file is made and waits for finance to confirm the bank sent it.
+  const yesterday = new Date(now.getTime() - DAY);
+  await chargeSomePasses(db, { councilId, now, daysAgo: window + 3, batch: "bank", count: 8 });
+  await makeRedemptionsPayable(db, { councilId, now: yesterday });
+  const bankRun = await createPayoutRun(db, { councilId, approvalThresholdPence: DEMO_THRESHOLD_PENCE, now: yesterday });
+  if (bankRun) {
+    await approvePayoutRun(db, { councilId, runId: bankRun.id, actorUserId: finance.id, now: new Date(yesterday.getTime() + 30 * 60 * 1000) });
+    await generateBankFile(db, { councilId, runId: bankRun.id, actorUserId: finance.id, now: new Date(yesterday.getTime() + 60 * 60 * 1000) });
+  }
+
+  // Today's run, over the threshold, waiting for the finance officer.
+  await chargeSomePasses(db, { councilId, now, daysAgo: window + 1, batch: "approval", count: 16 });
   await makeRedemptionsPayable(db, { councilId, now });
-  await createPayoutRun(db, { councilId, approvalThresholdPence: 0, now });
+  await createPayoutRun(db, { councilId, approvalThresholdPence: DEMO_THRESHOLD_PENCE, now });
 }
