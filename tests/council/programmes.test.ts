@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { createProgramme, getProgramme, updateProgramme } from "~/domain/programmes";
-import { programmeData, programmeFormSchema } from "~/domain/programmes/forms";
+import { pounds, programmeData, programmeFormSchema } from "~/domain/programmes/forms";
 import { action as newAction } from "~/routes/council.programmes.new";
 import { loader as programmeLoader } from "~/routes/council.programmes.$programmeId._index";
 import { createCouncil, createProgramme as createFundedProgramme } from "../factories";
@@ -73,6 +74,27 @@ describe("the programme form", () => {
   it("refuses fractions of a penny rather than rounding them", () => {
     expect(errorsOf(form({ budget: "1000.005" }))).toEqual({ budget: "The funded budget cannot include fractions of a penny: use at most two decimal places." });
     expect(errorsOf(form({ upliftSend: "0.125" }))).toEqual({ upliftSend: "The SEND uplift cannot include fractions of a penny: use at most two decimal places." });
+  });
+
+  it("reads any amount typed in pounds as exactly that many pence, with or without £, commas and pence", () => {
+    const amount = pounds("the amount");
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9_999_999_999 }), fc.boolean(), fc.boolean(), (pence, symbol, commas) => {
+        const whole = Math.floor(pence / 100).toString();
+        const typed = `${symbol ? "£" : ""}${commas ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") : whole}.${String(pence % 100).padStart(2, "0")}`;
+        expect(amount.parse(typed)).toBe(pence);
+      }),
+    );
+  });
+
+  it("never rounds: any amount with a fraction of a penny is refused", () => {
+    const amount = pounds("the amount");
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 99 }), (whole, thousandth, cents) => {
+        const typed = `${whole}.${String(cents).padStart(2, "0")}${thousandth}`;
+        expect(amount.safeParse(typed).success).toBe(false);
+      }),
+    );
   });
 
   it("says what is wrong with each field in plain words", () => {
