@@ -225,6 +225,15 @@ export default function ActivityPage() {
               <p>{reply.error}</p>
             </Notice>
           ) : null}
+          {chosen.placesLeft <= 0 && !waitlist[chosen.id] ? (
+            // Full by the time they got here: the waiting list is the way in, and the answer shows on the sessions list.
+            <Form method="post" action={`/activities/${activity.id}`} className="confirm-box__actions">
+              <input type="hidden" name="intent" value="join-waitlist" />
+              <input type="hidden" name="slotId" value={chosen.id} />
+              <p>This session is full. Join its waiting list and we will tell you if a place comes up.</p>
+              <SubmitButton variant="secondary">Join waiting list</SubmitButton>
+            </Form>
+          ) : null}
           <Form method="post" className="confirm-box__actions">
             <input type="hidden" name="intent" value="book" />
             <input type="hidden" name="slotId" value={chosen.id} />
