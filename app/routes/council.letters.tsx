@@ -42,9 +42,13 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     if (form.get("intent") === "invite") {
       const { messageIds, invited } = await sendInvitations(db, context, filter);
-      for (const id of messageIds) {
-        // The outbox sweeper sends anything this misses within a minute.
-        await enqueue("notifications", `message-${id}`, { messageId: id }).catch((error: unknown) => logger.warn({ error: String(error) }, "invitation left for the outbox sweeper"));
+      // A hundred at a time; the outbox sweeper sends anything this misses within a minute or two.
+      for (let start = 0; start < messageIds.length; start += 100) {
+        await Promise.all(
+          messageIds.slice(start, start + 100).map((id) =>
+            enqueue("notifications", `message-${id}`, { messageId: id }).catch((error: unknown) => logger.warn({ error: String(error) }, "invitation left for the outbox sweeper")),
+          ),
+        );
       }
       throw redirect(`/council/letters?${new URLSearchParams([...url.searchParams, ["invited", String(invited)], ["sent", String(messageIds.length)]])}`);
     }
