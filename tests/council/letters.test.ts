@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { activationLettersPdf, sendInvitations } from "~/domain/programmes";
 import { action as lettersPdf } from "~/routes/council.letters_.pdf";
+import { action as lettersAction } from "~/routes/council.letters";
+import { useWorkerTestEnvironment } from "../support/workers";
 import { createCouncil, createYoungPerson } from "../factories";
 import { expectDomainError } from "../helpers";
-import { createMember, formRequest, routeArgs, signIn } from "../support/actors";
+import { createMember, formRequest, redirectLocation, routeArgs, signIn, thrownBy } from "../support/actors";
 
 const db = () => getDb();
+useWorkerTestEnvironment();
 const APP = "https://playpass.example";
 
 /** Pages in a PDF: its page objects (not the /Pages tree). */
@@ -90,5 +93,17 @@ describe("invitations", () => {
 
     const again = await sendInvitations(db(), context, {});
     expect(again.messageIds).toEqual([]);
+  });
+
+  it("sends invitations from the letters page for one ward and says how many went", async () => {
+    const council = await createCouncil();
+    const inWard = await invited(council.id, { email: "ward-invite@example.test" });
+    await db().youngPerson.update({ where: { id: inWard.id }, data: { ward: "Riverside" } });
+    await invited(council.id, { email: "elsewhere@example.test" });
+    const officer = await createMember("OFFICER", { councilId: council.id });
+    const location = redirectLocation(await thrownBy(lettersAction(routeArgs(formRequest("/council/letters?ward=Riverside", { intent: "invite" }, { cookie: await signIn(officer.id) })))));
+    expect(new URL(location, "http://localhost").searchParams.get("sent")).toBe("1");
+    expect(await db().message.count({ where: { template: "pass-invitation", recipient: "ward-invite@example.test" } })).toBe(1);
+    expect(await db().message.count({ where: { template: "pass-invitation", recipient: "elsewhere@example.test" } })).toBe(0);
   });
 });
