@@ -225,32 +225,58 @@ export default function ActivityPage() {
               <p>{reply.error}</p>
             </Notice>
           ) : null}
+          {chosen.placesLeft <= 0 &&
+          waitlist[chosen.id] &&
+          !waitlist[chosen.id]!.offerExpiresAt ? (
+            <p>
+              This session is full. You are number{" "}
+              {waitlist[chosen.id]!.position} on its waiting list.
+            </p>
+          ) : null}
           {chosen.placesLeft <= 0 && !waitlist[chosen.id] ? (
             // Full by the time they got here: the waiting list is the way in, and the answer shows on the sessions list.
-            <Form method="post" action={`/activities/${activity.id}`} className="confirm-box__actions">
+            <Form
+              method="post"
+              action={`/activities/${activity.id}`}
+              className="confirm-box__actions"
+            >
               <input type="hidden" name="intent" value="join-waitlist" />
               <input type="hidden" name="slotId" value={chosen.id} />
-              <p>This session is full. Join its waiting list and we will tell you if a place comes up.</p>
+              <p>
+                This session is full. Join its waiting list and we will tell you
+                if a place comes up.
+              </p>
               <SubmitButton variant="secondary">Join waiting list</SubmitButton>
             </Form>
           ) : null}
-          <Form method="post" className="confirm-box__actions">
-            <input type="hidden" name="intent" value="book" />
-            <input type="hidden" name="slotId" value={chosen.id} />
-            <input
-              type="hidden"
-              name="requestKey"
-              value={`${pageKey}:${chosen.id}`}
-            />
-            <SubmitButton pendingText="Booking…">Confirm booking</SubmitButton>
+          {chosen.placesLeft > 0 || waitlist[chosen.id]?.offerExpiresAt ? (
+            <Form method="post" className="confirm-box__actions">
+              <input type="hidden" name="intent" value="book" />
+              <input type="hidden" name="slotId" value={chosen.id} />
+              <input
+                type="hidden"
+                name="requestKey"
+                value={`${pageKey}:${chosen.id}`}
+              />
+              <SubmitButton pendingText="Booking…">
+                Confirm booking
+              </SubmitButton>
+              <Link
+                to={`/activities/${activity.id}#sessions`}
+                className="button button--secondary"
+                preventScrollReset={false}
+              >
+                Choose another time
+              </Link>
+            </Form>
+          ) : (
             <Link
               to={`/activities/${activity.id}#sessions`}
               className="button button--secondary"
-              preventScrollReset={false}
             >
               Choose another time
             </Link>
-          </Form>
+          )}
         </section>
       ) : (
         <>
