@@ -47,6 +47,9 @@ export default function YoungPeople() {
           <Link to={`/council/letters?${filterParams}`}>Letters and invitations</Link>
         </li>
         <li>
+          <Link to="/council/jobs">Recent tasks</Link>
+        </li>
+        <li>
           <Link to="/council/applications">Pass applications{pendingApplications > 0 ? ` (${pendingApplications} waiting)` : ""}</Link>
         </li>
       </ul>
