@@ -86,6 +86,15 @@ describe("offering a freed place", () => {
     expect(message.body).toMatch(/held for you until \d\d:\d\d/);
   });
 
+  it("tells someone with only a phone by text message", async () => {
+    const { programme, slot, bookings, bookers } = await fullSlot(1, 0);
+    const texter = await createYoungPerson({ programmeId: programme.id, email: null, phone: "+447700900123" });
+    await joinWaitlist(db(), { youngPersonId: texter.youngPerson.id, slotId: slot.id });
+    await cancelBooking(db(), { bookingId: bookings[0]!.id, youngPersonId: bookers[0]!.youngPerson.id });
+    const offer = await entryOf(slot.id, texter.youngPerson.id);
+    expect(await db().message.findFirstOrThrow({ where: { dedupeKey: `waitlist-offer:${offer.id}` } })).toMatchObject({ channel: "SMS", recipient: "+447700900123" });
+  });
+
   it("counts a held place as taken for everyone else, and lets the person offered it book into it", async () => {
     const { council, programme, slot, bookings, bookers, waiters } = await fullSlot(1, 1);
     const [waiter] = waiters;
