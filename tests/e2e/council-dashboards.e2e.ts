@@ -21,7 +21,7 @@ async function tableAmounts(page: Page, caption: string): Promise<Map<string, nu
   const rows = await table.locator("tbody tr").all();
   const amounts = new Map<string, number>();
   for (const row of rows) amounts.set(await row.locator("th").innerText(), pence(await row.locator("td").first().innerText()));
-  amounts.set("total", pence(await table.locator("tfoot td").first().innerText()));
+  if ((await table.locator("tfoot td").count()) > 0) amounts.set("total", pence(await table.locator("tfoot td").first().innerText()));
   return amounts;
 }
 
