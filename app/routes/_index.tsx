@@ -10,14 +10,8 @@ import type {
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { passSummary } from "~/domain/booking/queries";
-import {
-  DISTANCE_MILES,
-  demandNoteSchema,
-  recordUnmetDemand,
-  searchActivities,
-  searchFiltersSchema,
-  type SearchFilters,
-} from "~/domain/providers/catalogue";
+import { recordUnmetDemand, searchActivities } from "~/domain/providers/catalogue";
+import { DISTANCE_MILES, demandNoteSchema, searchFiltersSchema, type SearchFilters } from "~/domain/providers/search-filters";
 import { getActor, homePathFor, requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import {

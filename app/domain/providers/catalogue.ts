@@ -1,12 +1,17 @@
 // What young people can see: live activities of approved providers, with their coming slots; and searching them.
 import { TZDate } from "@date-fns/tz";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Db } from "~/lib/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import { AccessibilityFeature, Category } from "~/generated/prisma/enums";
+import type { Category } from "~/generated/prisma/enums";
 import { ageOn } from "../booking/windows";
 import { DomainError } from "../errors";
 import { districtCentre, kmToMiles, outwardCodeOf, type LatLng } from "../places";
+import { SEARCH_PAGE_SIZE, type demandNoteSchema, type SearchFilters } from "./search-filters";
+
+const MILE_KM = 1.609344;
+
+export { DISTANCE_MILES, SEARCH_PAGE_SIZE, SEARCH_SORTS, demandNoteSchema, searchFiltersSchema, type SearchFilters } from "./search-filters";
 
 export type ActivitySummary = {
   id: string;
@@ -173,39 +178,6 @@ export async function activityForYoungPerson(
 }
 
 // ---------------------------------------------------------------- search
-
-export const SEARCH_SORTS = ["soonest", "nearest", "cheapest"] as const;
-export const DISTANCE_MILES = [1, 2, 5, 10, 20] as const;
-export const SEARCH_PAGE_SIZE = 20;
-const MILE_KM = 1.609344;
-
-const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-
-/** What a search form sends (URL query). Every field is optional: the plain front page is a search with none. */
-export const searchFiltersSchema = z.object({
-  q: z.preprocess(blankToUndefined, z.string().trim().max(100, "Keep your search under 100 characters.").optional()),
-  category: z.preprocess(blankToUndefined, z.enum(Category, { error: "Choose a category from the list." }).optional()),
-  date: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "Enter a date like 2026-11-28.")
-      .optional(),
-  ),
-  postcode: z.preprocess(
-    blankToUndefined,
-    z.string().trim().max(10).refine((p) => outwardCodeOf(p) !== null, "Enter a postcode like NB1 2AA, or just the first part (NB1).").optional(),
-  ),
-  miles: z.preprocess(blankToUndefined, z.coerce.number().refine((m) => (DISTANCE_MILES as readonly number[]).includes(m), "Choose a distance from the list.").optional()),
-  withinBalance: checkbox.optional(),
-  free: checkbox.optional(),
-  age: z.preprocess(blankToUndefined, z.coerce.number({ error: "Enter your age in years." }).int("Enter your age in whole years.").min(5, "Enter an age from 5 to 25.").max(25, "Enter an age from 5 to 25.").optional()),
-  access: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(AccessibilityFeature))).optional(),
-  sort: z.preprocess(blankToUndefined, z.enum(SEARCH_SORTS).default("soonest")),
-  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1000).default(1)),
-});
-export type SearchFilters = z.infer<typeof searchFiltersSchema>;
 
 export type SearchResult = {
   id: string;
@@ -446,12 +418,6 @@ export async function searchActivities(
     searched,
   };
 }
-
-export const demandNoteSchema = z.object({
-  text: z.string({ error: "Tell us what you were looking for." }).trim().min(3, "Tell us a bit more: what were you looking for?").max(500, "Keep it under 500 characters."),
-  searchQuery: z.string().trim().max(100).optional(),
-  category: z.preprocess(blankToUndefined, z.enum(Category).optional()),
-});
 
 /** "Tell us what you were looking for" after a search found nothing: unmet demand the council can read back. */
 export async function recordUnmetDemand(db: Db, input: { youngPersonId: string; note: z.infer<typeof demandNoteSchema> }) {
