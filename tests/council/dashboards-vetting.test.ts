@@ -17,7 +17,7 @@ import {
 } from "~/domain/providers/vetting";
 import { loader as providerLoader, action as providerAction } from "~/routes/council.providers.$providerId";
 import { createActivity, createCouncil, createProvider, createScene, createSlot, createYoungPerson, daysFromNow, doorActor } from "../factories";
-import { expectDomainError, expectLedgerOk, holdBalance, walletBalance } from "../helpers";
+import { domainCodes, expectDomainError, expectLedgerOk, holdBalance, settle, walletBalance } from "../helpers";
 import { createMember, formRequest, getRequest, redirectLocation, routeArgs, signIn, statusOf, thrownBy, unwrap } from "../support/actors";
 
 const db = () => getDb();
@@ -84,6 +84,22 @@ describe("approving and rejecting applications", () => {
       ["Already Approved", "APPROVED", 0, 0],
     ]);
     expect(approved.provider.id).not.toBe(waiting.provider.id);
+  });
+});
+
+describe("two officers deciding at once", () => {
+  it("approve and reject at the same moment: exactly one decision stands, and the provider hears only that one", async () => {
+    const council = await createCouncil();
+    const { provider } = await createProvider({ councilId: council.id, vetting: "APPLIED" });
+    const [one, two] = [await officerOf(council.id), await officerOf(council.id)];
+    const target = { councilId: council.id, providerId: provider.id };
+    const results = await settle<{ status: string }>([approveProvider(db(), one, { ...target, checklist: allTicked }), rejectProvider(db(), two, { ...target, reason: "Insurance certificate is missing" })]);
+
+    expect(results.fulfilled).toHaveLength(1);
+    expect(domainCodes(results.rejected)).toEqual(["VETTING_STATE"]);
+    const status = (await getProviderVetting(db(), target)).status;
+    expect(status).toBe(results.fulfilled[0]!.status);
+    expect((await messagesTo(provider.contactEmail)).map((m) => m.template)).toEqual([status === "APPROVED" ? "provider-approved" : "provider-rejected"]);
   });
 });
 
@@ -188,6 +204,16 @@ describe("the provider page", () => {
     );
     expect(reply.status).toBe(400);
     expect(reply.data.result.error.reason?.[0]).toMatch(/reason/);
+  });
+
+  it("answers 404 to an officer of another council deciding, and changes nothing", async () => {
+    const scene = await createScene();
+    const other = await createCouncil();
+    const intruder = await createMember("OFFICER", { councilId: other.id });
+    const request = formRequest(`/council/providers/${scene.provider.id}`, { intent: "suspend", reason: "Trying to suspend someone else's provider" }, { cookie: await signIn(intruder.id) });
+    expect(statusOf(await thrownBy(providerAction(routeArgs(request, { providerId: scene.provider.id }))))).toBe(404);
+    expect((await getProviderVetting(db(), { councilId: scene.council.id, providerId: scene.provider.id })).status).toBe("APPROVED");
+    expect((await db().slot.findUniqueOrThrow({ where: { id: scene.slot.id } })).status).toBe("SCHEDULED");
   });
 
   it("lets a finance officer read the page but not decide", async () => {
