@@ -56,6 +56,9 @@ export const envSchema = z
     // The page that shows every message instead of sending it. On by default outside production;
     // a demo may switch it on, and it is always off when Notify sends for real.
     DEV_OUTBOX: z.enum(["on", "off"]).optional(),
+    // Multiplies every rate limit. Browser and load tests sign many people in from one address;
+    // a live service keeps 1.
+    RATE_LIMIT_MULTIPLIER: z.coerce.number().int().min(1).max(10_000).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SESSION_SECRET === DEV_SESSION_SECRET) {

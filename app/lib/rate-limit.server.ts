@@ -26,7 +26,7 @@ function limiter(name: keyof typeof LIMITS) {
     existing = new RateLimiterRedis({
       storeClient: getRedis(),
       keyPrefix: `${getEnv().REDIS_PREFIX}:rl:${name}`,
-      points: limit.points,
+      points: limit.points * getEnv().RATE_LIMIT_MULTIPLIER,
       duration: limit.durationSeconds,
     });
     limiters.set(name, existing);

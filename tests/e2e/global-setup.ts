@@ -48,6 +48,8 @@ export default async function setup(project: TestProject) {
     REDIS_PREFIX: `e2e-${randomBytes(4).toString("hex")}`,
     SESSION_SECRET: randomBytes(32).toString("hex"),
     DEV_OUTBOX: "on",
+    // Every browser test signs its people in from this one machine.
+    RATE_LIMIT_MULTIPLIER: "100",
     PORT: String(PORT),
     LOG_LEVEL: "warn",
     PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? `${process.cwd()}/prisma/schema-engine-wasm.mjs`,
