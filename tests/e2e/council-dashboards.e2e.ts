@@ -92,7 +92,8 @@ describe("council dashboards", () => {
     expect(await page.locator("svg[role=img]").count()).toBeGreaterThanOrEqual(5);
     await page.getByText(/gap between the least and most deprived/).waitFor();
     const wards = page.locator("table", { has: page.locator("caption", { hasText: "Take-up by ward" }) });
-    expect(await wards.locator("tbody tr").count()).toBe(8);
+    // The demo's eight wards, and any that browser tests enrolling people ran before this one added.
+    expect(await wards.locator("tbody tr").count()).toBeGreaterThanOrEqual(8);
     await screenshot(page, "council-evidence");
 
     const href = await page.getByRole("link", { name: /Download “Searches with no result” as CSV/ }).getAttribute("href");
