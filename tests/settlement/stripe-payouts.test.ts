@@ -14,6 +14,7 @@ import { processJob } from "../../workers/settlement";
 import { fakeStripe, failNextStripeTransfer, setRecipientTransfers, setStripeAvailableBalance } from "../mocks/stripe";
 import { councilBalance, expectLedgerOk } from "../helpers";
 import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
+import { createMember } from "../support/actors";
 import { payableScene, stripe, useStripeKeys } from "./support";
 
 const db = () => getDb();
@@ -129,9 +130,14 @@ describe("a Stripe payout", () => {
 
   it("parks on insufficient platform balance, and after a top-up and a retry is paid exactly once", async () => {
     const { scene, payout } = await stripePayout(5_000);
+    await createMember("FINANCE_OFFICER", { councilId: scene.council.id }, { email: `finance-${payout.id}@example.test` });
     setStripeAvailableBalance(1_000);
     const result = await payPayoutByStripe(db(), stripe(), { payoutId: payout.id });
     expect(result).toMatchObject({ outcome: "parked", reason: expect.stringMatching(/balance is too low/) });
+    // The finance officer is told why, through the outbox.
+    const told = await db().message.findMany({ where: { recipient: `finance-${payout.id}@example.test` } });
+    expect(told).toEqual([expect.objectContaining({ template: "payout-parked", subject: expect.stringContaining("needs you"), body: expect.stringMatching(/£50\.00[\s\S]*balance is too low/) })]);
+    expect(told[0]!.body).not.toContain("[new key]");
     // Parked payouts are not tried again by themselves.
     expect(await payPayoutByStripe(db(), stripe(), { payoutId: payout.id, now: new Date(Date.now() + 24 * HOUR) })).toMatchObject({ outcome: "parked" });
 

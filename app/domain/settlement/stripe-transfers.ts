@@ -2,10 +2,13 @@
 // the idempotency key is saved before the call, every retry first looks for a transfer Stripe
 // already made for the payout, and failures are retried with backoff or parked with the reason.
 import type Stripe from "stripe";
-import type { Db } from "~/lib/db.server";
+import type { Db, DbTx } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
 import { logger } from "~/lib/logger.server";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
+import { formatPence } from "../money";
+import { queueMessage } from "../notifications/messages";
 import { checkpoint } from "./checkpoints";
 import { markPayoutPaidIn, stripeIdempotencyKey } from "./payouts";
 
@@ -180,8 +183,32 @@ async function park(db: Db, payoutId: string, councilId: string, reason: string)
       where: { id: payoutId, status: { in: ["PENDING", "PROCESSING"] } },
       data: { status: "PARKED", failureReason: reason, nextAttemptAt: null },
     });
-    if (parked.count > 0) await recordAudit(tx, { councilId, action: "payout.park", entityType: "Payout", entityId: payoutId, data: { reason } });
+    if (parked.count === 0) return;
+    const times = await tx.auditEvent.count({ where: { entityType: "Payout", entityId: payoutId, action: "payout.park" } });
+    await recordAudit(tx, { councilId, action: "payout.park", entityType: "Payout", entityId: payoutId, data: { reason: reason.replace(NEW_KEY_MARK, "") } });
+    await tellFinanceOfficers(tx, { payoutId, reason: reason.replace(NEW_KEY_MARK, ""), episode: times + 1 });
   });
+}
+
+/** Each time a payout is parked, the council's finance officers are told why (once per parking, through the outbox). */
+async function tellFinanceOfficers(tx: DbTx, input: { payoutId: string; reason: string; episode: number }) {
+  const payout = await tx.payout.findUniqueOrThrow({
+    where: { id: input.payoutId },
+    select: { runId: true, councilId: true, amountPence: true, provider: { select: { name: true } } },
+  });
+  const officers = await tx.membership.findMany({
+    where: { councilId: payout.councilId, role: "FINANCE_OFFICER" },
+    select: { user: { select: { id: true, email: true, phone: true } } },
+  });
+  const link = `${getEnv().APP_URL}/council/payouts/${payout.runId}`;
+  for (const { user } of officers) {
+    await queueMessage(tx, user, {
+      template: "payout-parked",
+      subject: `A payout to ${payout.provider.name} needs you`,
+      body: `Playpass could not pay ${formatPence(payout.amountPence)} to ${payout.provider.name}.\n\n${input.reason}\n\nNothing has been paid twice. See the payout run and try again when it is fixed: ${link}`,
+      dedupeKey: `payout-parked:${input.payoutId}:${input.episode}:${user.id}`,
+    });
+  }
 }
 
 /** The transfer Stripe made for a payout, found by the run's transfer group and the payout id in its metadata. */
