@@ -8,6 +8,7 @@ import type { Db } from "~/lib/db.server";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
 import { penceFromBigInt } from "../money";
 import { wardDeprivationFor, type WardDeprivation } from "./deprivation";
+import { CATEGORY_LABELS } from "../programmes/forms";
 
 /** London calendar days, both included, as YYYY-MM-DD. */
 export type DateRange = { from: string; to: string };
@@ -150,20 +151,7 @@ export function deprivationGap(byWard: ReadonlyArray<WardTakeUp>) {
 
 export type SpendRow = { group: string; uses: number; spentPence: number };
 
-export const CATEGORY_WORDS: Record<Category | "WALK_IN", string> = {
-  SWIMMING: "Swimming",
-  GYM: "Gym",
-  FOOTBALL: "Football",
-  SPORT: "Other sport",
-  CLIMBING: "Climbing",
-  DANCE: "Dance",
-  MUSIC: "Music",
-  RECORDING_STUDIO: "Recording studio",
-  ARTS: "Arts",
-  DRAMA: "Drama",
-  OUTDOORS: "Outdoors",
-  WALK_IN: "Walk-in at a till",
-};
+export const CATEGORY_WORDS: Record<Category | "WALK_IN", string> = { ...CATEGORY_LABELS, WALK_IN: "Walk-in at a till" };
 
 /** What providers earned in the range (every redemption), by the activity's category and by provider. */
 export async function spend(db: Db, councilId: string, range: DateRange) {
