@@ -209,3 +209,24 @@ describe("a payout statement", () => {
     await expectDomainError(payoutStatementCsv(db(), { payoutId: payout.id, scope: { councilId: other.id } }), "NOT_FOUND");
   });
 });
+
+describe("a statement's CSV", () => {
+  it("never lets a provider's text run as a spreadsheet formula", async () => {
+    const scene = await payableScene([{ charges: [100] }]);
+    const { randomUUID } = await import("node:crypto");
+    const { createSlot, createYoungPerson, doorActor } = await import("../factories");
+    const { bookSlot, redeemBooking } = await import("~/domain/booking");
+    const { makeRedemptionsPayable } = await import("~/domain/settlement");
+    const { provider, activity } = scene.providers[0]!;
+    await db().activity.update({ where: { id: activity.id }, data: { title: '=HYPERLINK("http://evil.example","Swim")', pricePence: 300 } });
+    const slot = await createSlot({ activityId: activity.id, startsAt: new Date(Date.now() + 60 * 60 * 1000) });
+    const { youngPerson } = await createYoungPerson({ programmeId: scene.programme.id, allocationPence: 1_000 });
+    const booking = await bookSlot(db(), { youngPersonId: youngPerson.id, slotId: slot.id, requestKey: randomUUID() });
+    await redeemBooking(db(), { code: booking.code, providerId: provider.id, actor: doorActor(), now: slot.startsAt });
+    await makeRedemptionsPayable(db(), { councilId: scene.council.id, now: new Date(Date.now() + 2 * DAY) });
+    const run = await createPayoutRun(db(), { councilId: scene.council.id });
+    const { content } = await payoutStatementCsv(db(), { payoutId: run!.payouts[0]!.id, scope: { councilId: scene.council.id } });
+    expect(content).toContain(`"'=HYPERLINK(""http://evil.example"",""Swim"")"`);
+    expect(content).not.toMatch(/(^|,)=HYPERLINK/m);
+  });
+});

@@ -7,8 +7,10 @@ export type StatementScope = { councilId: string } | { providerId: string };
 
 const STATEMENT_HEADER = ["redemption", "redeemed_at", "activity", "session_starts_at", "how", "amount_gbp"];
 
+/** Quoted when needed; text a spreadsheet would run as a formula (=, +, -, @) starts with an apostrophe. */
 function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** The payout and its redemptions, seen by its council or its provider; anyone else gets NOT_FOUND. */
