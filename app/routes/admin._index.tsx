@@ -1,6 +1,6 @@
 // Platform administration: every council and whether its ledger adds up.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { verifyLedger } from "~/domain/ledger";
 import { requirePlatformAdmin } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
@@ -30,6 +30,9 @@ export default function AdminHome() {
   return (
     <PublicShell homeHref="/admin" showSignOut>
       <h1>Councils</h1>
+      <p>
+        <Link to="/admin/queues">Background queues</Link>: what the workers are doing, and failed jobs with their reasons.
+      </p>
       <DataTable
         caption="Councils and their ledgers"
         captionHidden
