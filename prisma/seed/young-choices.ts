@@ -15,6 +15,8 @@ export const DEMO_ACTIVATION_CODES = {
   fourteen: "NB14-TEEN-2026",
   eleven: "NB11-KEEN-2026",
   expired: "NB16-PAST-2025",
+  // Kept for the browser test that activates a pass and goes on to book with it.
+  journey: "NB15-GAME-2026",
 } as const;
 
 function yearsAgo(today: Date, years: number, monthsOffset: number) {
@@ -30,6 +32,7 @@ export async function seedYoungChoices(db: Db, input: { councilId: string; progr
     { ref: "NB-DEMO-14", firstName: "Maya", lastName: "Brooks", dob: yearsAgo(today, 14, 3), email: "maya@example.com", code: DEMO_ACTIVATION_CODES.fourteen, expiresAt: new Date(now.getTime() + 60 * DAY) },
     // A letter with no contact details: gives a phone or email when activating, then asks a guardian.
     { ref: "NB-DEMO-11", firstName: "Leo", lastName: "Ahmed", dob: yearsAgo(today, 11, 2), email: null, code: DEMO_ACTIVATION_CODES.eleven, expiresAt: new Date(now.getTime() + 60 * DAY) },
+    { ref: "NB-DEMO-15", firstName: "Noah", lastName: "Clarke", dob: yearsAgo(today, 15, 1), email: "noah@example.com", code: DEMO_ACTIVATION_CODES.journey, expiresAt: new Date(now.getTime() + 60 * DAY) },
     { ref: "NB-DEMO-16", firstName: "Kasia", lastName: "Nowak", dob: yearsAgo(today, 16, 5), email: null, code: DEMO_ACTIVATION_CODES.expired, expiresAt: new Date(now.getTime() - 3 * DAY) },
   ];
   for (const person of invited) {
