@@ -20,6 +20,13 @@ const WARD = `Setup Ward ${randomBytes(3).toString("hex")}`;
 const today = new Date();
 const iso = (date: Date) => date.toISOString().slice(0, 10);
 
+/** "£1,234.50" as pence. */
+function pence(text: string): number {
+  const match = /(-?)£([\d,]+)\.(\d{2})/.exec(text);
+  if (!match) throw new Error(`not an amount of money: ${text}`);
+  return (match[1] ? -1 : 1) * (Number(match[2]!.replace(/,/g, "")) * 100 + Number(match[3]));
+}
+
 /** 5,000 rows in the test's own ward; three are wrong, on lines 101, 2502 and 5001. */
 function roll(): { csv: string; badLines: number[] } {
   const lines = ["external_ref,first_name,last_name,date_of_birth,postcode,ward,needs,email,phone"];
@@ -53,7 +60,7 @@ async function waitForJobToFinish(page: Page) {
 }
 
 describe("setting up a council scheme", () => {
-  it("creates a programme, imports 5,000 young people with 3 bad rows reported by line, and issues to everyone eligible with a progress bar", async () => {
+  it("creates a programme, imports 5,000 young people with 3 bad rows reported by line, issues to everyone eligible with a progress bar, approves a provider, and sees the budget add up to the ledger", async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
     await signIn(page, baseURL, "officer@northbridge.example");
@@ -120,6 +127,25 @@ describe("setting up a council scheme", () => {
     await page.goto(`${baseURL}/council/young-people?ward=${encodeURIComponent(WARD)}`);
     expect(await page.getByText("4,997 young people").first().isVisible()).toBe(true);
     await screenshot(page, "council-young-people");
+
+    // A provider waiting to be vetted is approved once every check is ticked.
+    await page.goto(`${baseURL}/council/providers`);
+    await page.getByRole("link", { name: "Eastfield Youth Theatre" }).first().click();
+    await page.getByRole("heading", { level: 1, name: "Eastfield Youth Theatre" }).waitFor();
+    for (const box of await page.locator("#checklist input[type=checkbox]").all()) await box.check();
+    await page.getByRole("button", { name: "Approve provider" }).click();
+    await page.getByText(/Approved\. The provider has been told/).waitFor();
+
+    // The budget dashboard, with the new programme's funding and issuing in it, adds up to the ledger.
+    await page.goto(`${baseURL}/council/budget`);
+    await page.getByRole("heading", { level: 2, name: /These figures add up/ }).waitFor();
+    expect(await page.locator(".check-list__item--bad").count()).toBe(0);
+    const whereNow = page.locator("table", { has: page.locator("caption", { hasText: "Where the money is now" }) });
+    const amounts = (await whereNow.locator("tbody tr td:first-of-type").allInnerTexts()).map(pence);
+    const total = pence(await whereNow.locator("tfoot td").first().innerText());
+    expect(amounts.reduce((sum, amount) => sum + amount, 0)).toBe(total);
+    const programmes = await page.locator("table", { has: page.locator("caption", { hasText: "Programme budgets" }) }).innerText();
+    expect(programmes).toMatch(/Setup Test Programme[^\n]*£300,000\.00[^\n]*£262,340\.00/);
     await context.close();
   });
 
