@@ -118,6 +118,53 @@ function TabLink({ to, label, icon, end = false }: { to: string; label: string; 
   );
 }
 
+type NavItem = { to: string; label: string; end?: boolean };
+
+/** A tool bar's links, then Sign out; NavLink marks the current page with aria-current. */
+function NavList({ links }: { links: NavItem[] }) {
+  return (
+    <ul className="nav-list">
+      {links.map((link) => (
+        <li key={link.to}>
+          <NavLink to={link.to} end={link.end} className="nav-link">
+            {link.label}
+          </NavLink>
+        </li>
+      ))}
+      <li>
+        <SignOut />
+      </li>
+    </ul>
+  );
+}
+
+// Door staff see none of these: door mode has its own shell.
+const PROVIDER_LINKS: NavItem[] = [
+  { to: "/provider", label: "Today", end: true },
+  { to: "/provider/door", label: "Door" },
+  { to: "/provider/bookings", label: "Bookings" },
+  { to: "/provider/earnings", label: "Earnings" },
+  { to: "/provider/payments", label: "Payments" },
+  { to: "/provider/team", label: "Team" },
+  { to: "/provider/activities", label: "Activities" },
+  { to: "/provider/venues", label: "Venues" },
+  { to: "/provider/application", label: "Application" },
+  { to: "/provider/attendance", label: "Attendance" },
+  { to: "/provider/api-keys", label: "API keys" },
+];
+
+// Finance officers and officers share the menu; each page checks what the role may do.
+const COUNCIL_LINKS: NavItem[] = [
+  { to: "/council", label: "Overview", end: true },
+  { to: "/council/budget", label: "Budget" },
+  { to: "/council/evidence", label: "Evidence" },
+  { to: "/council/providers", label: "Providers" },
+  { to: "/council/disputes", label: "Disputes" },
+  { to: "/council/payouts", label: "Payouts" },
+  { to: "/council/programmes", label: "Programmes" },
+  { to: "/council/young-people", label: "Young people" },
+];
+
 type ProviderShellProps = ShellProps & { providerName: string };
 
 /** Provider pages: a compact tool bar, so the work fills the screen. */
@@ -129,66 +176,7 @@ export function ProviderShell({ providerName, children }: ProviderShellProps) {
           <Wordmark to="/provider" />
           <p className="topbar__org">{providerName}</p>
           <nav className="topbar__nav" aria-label="Provider">
-            <ul className="nav-list">
-              <li>
-                <NavLink to="/provider" end className="nav-link">
-                  Today
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/door" className="nav-link">
-                  Door
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/bookings" className="nav-link">
-                  Bookings
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/earnings" className="nav-link">
-                  Earnings
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/payments" className="nav-link">
-                  Payments
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/team" className="nav-link">
-                  Team
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/activities" className="nav-link">
-                  Activities
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/venues" className="nav-link">
-                  Venues
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/application" className="nav-link">
-                  Application
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/attendance" className="nav-link">
-                  Attendance
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/provider/api-keys" className="nav-link">
-                  API keys
-                </NavLink>
-              </li>
-              <li>
-                <SignOut />
-              </li>
-            </ul>
+            <NavList links={PROVIDER_LINKS} />
           </nav>
         </div>
       </header>
@@ -210,51 +198,7 @@ export function CouncilShell({ councilName, children }: CouncilShellProps) {
             <span className="gov-header__service">Playpass</span>
           </Link>
           <nav className="gov-header__nav" aria-label="Council">
-            <ul className="nav-list">
-              <li>
-                <NavLink to="/council" end className="nav-link">
-                  Overview
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/council/budget" className="nav-link">
-                  Budget
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/council/evidence" className="nav-link">
-                  Evidence
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/council/providers" className="nav-link">
-                  Providers
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/council/disputes" className="nav-link">
-                  Disputes
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/council/payouts" className="nav-link">
-                  Payouts
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/council/programmes" className="nav-link">
-                  Programmes
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/council/young-people" className="nav-link">
-                  Young people
-                </NavLink>
-              </li>
-              <li>
-                <SignOut />
-              </li>
-            </ul>
+            <NavList links={COUNCIL_LINKS} />
           </nav>
         </div>
       </header>
