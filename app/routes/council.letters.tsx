@@ -12,7 +12,7 @@ import { getEnv } from "~/lib/env.server";
 import { logger } from "~/lib/logger.server";
 import { enqueue } from "~/lib/queues.server";
 import { SummaryList } from "~/ui/data-table";
-import { SubmitButton } from "~/ui/forms";
+import { SelectField, SubmitButton } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { CouncilShell } from "~/ui/shells";
 
@@ -86,32 +86,18 @@ export default function Letters() {
         to the activation page. A code that has run out is replaced.
       </p>
       <Form method="get" className="filters" aria-label="Choose a group">
-        <div className="field">
-          <label htmlFor="ward" className="field__label">
-            Ward
-          </label>
-          <select id="ward" name="ward" className="input select" defaultValue={filter.ward ?? ""}>
-            <option value="">Every ward</option>
-            {wards.map((w) => (
-              <option key={w} value={w}>
-                {w}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="needs" className="field__label">
-            Needs
-          </label>
-          <select id="needs" name="needs" className="input select" defaultValue={filter.needs ?? ""}>
-            <option value="">Any</option>
-            {Object.entries(NEEDS_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Ward"
+          selectProps={{ id: "ward", name: "ward", defaultValue: filter.ward ?? "" }}
+          placeholder="Every ward"
+          options={wards.map((w) => ({ value: w, label: w }))}
+        />
+        <SelectField
+          label="Needs"
+          selectProps={{ id: "needs", name: "needs", defaultValue: filter.needs ?? "" }}
+          placeholder="Any"
+          options={Object.entries(NEEDS_LABELS).map(([value, label]) => ({ value, label }))}
+        />
         {filter.q ? <input type="hidden" name="q" value={filter.q} /> : null}
         <button type="submit" className="button button--secondary">
           Show

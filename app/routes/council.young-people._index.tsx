@@ -7,6 +7,7 @@ import { filterFromUrl, NEEDS_LABELS, STATUS_LABELS } from "~/domain/programmes/
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { DataTable } from "~/ui/data-table";
+import { SelectField } from "~/ui/forms";
 import { Money } from "~/ui/money";
 import { CouncilShell } from "~/ui/shells";
 
@@ -61,45 +62,24 @@ export default function YoungPeople() {
           </label>
           <input id="q" name="q" type="search" className="input" defaultValue={filter.q ?? ""} />
         </div>
-        <div className="field">
-          <label htmlFor="ward" className="field__label">
-            Ward
-          </label>
-          <select id="ward" name="ward" className="input select" defaultValue={filter.ward ?? ""}>
-            <option value="">Any ward</option>
-            {wards.map((w) => (
-              <option key={w} value={w}>
-                {w}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="needs" className="field__label">
-            Needs
-          </label>
-          <select id="needs" name="needs" className="input select" defaultValue={filter.needs ?? ""}>
-            <option value="">Any</option>
-            {Object.entries(NEEDS_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="status" className="field__label">
-            Status
-          </label>
-          <select id="status" name="status" className="input select" defaultValue={filter.status ?? ""}>
-            <option value="">Any</option>
-            {Object.entries(STATUS_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Ward"
+          selectProps={{ id: "ward", name: "ward", defaultValue: filter.ward ?? "" }}
+          placeholder="Any ward"
+          options={wards.map((w) => ({ value: w, label: w }))}
+        />
+        <SelectField
+          label="Needs"
+          selectProps={{ id: "needs", name: "needs", defaultValue: filter.needs ?? "" }}
+          placeholder="Any"
+          options={Object.entries(NEEDS_LABELS).map(([value, label]) => ({ value, label }))}
+        />
+        <SelectField
+          label="Status"
+          selectProps={{ id: "status", name: "status", defaultValue: filter.status ?? "" }}
+          placeholder="Any"
+          options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))}
+        />
         <button type="submit" className="button button--secondary">
           Show
         </button>
