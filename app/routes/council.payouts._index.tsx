@@ -41,7 +41,7 @@ export default function CouncilPayouts() {
       </p>
       {waiting > 0 ? (
         <Notice tone="warning" title={`${waiting} ${waiting === 1 ? "run is" : "runs are"} waiting for approval`}>
-          {isFinance ? "Open a run to check its lines and approve it." : "A finance officer needs to approve them."}
+          {isFinance ? "Open a run to check its lines and approve it." : `A finance officer needs to approve ${waiting === 1 ? "it" : "them"}.`}
         </Notice>
       ) : null}
       {problems > 0 ? (

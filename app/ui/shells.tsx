@@ -143,14 +143,14 @@ const PROVIDER_LINKS: NavItem[] = [
   { to: "/provider", label: "Today", end: true },
   { to: "/provider/door", label: "Door" },
   { to: "/provider/bookings", label: "Bookings" },
+  { to: "/provider/activities", label: "Activities" },
+  { to: "/provider/venues", label: "Venues" },
+  { to: "/provider/attendance", label: "Attendance" },
   { to: "/provider/earnings", label: "Earnings" },
   { to: "/provider/payments", label: "Payments" },
   { to: "/provider/team", label: "Team" },
-  { to: "/provider/activities", label: "Activities" },
-  { to: "/provider/venues", label: "Venues" },
-  { to: "/provider/application", label: "Application" },
-  { to: "/provider/attendance", label: "Attendance" },
   { to: "/provider/api-keys", label: "API keys" },
+  { to: "/provider/application", label: "Application" },
 ];
 
 // Finance officers and officers share the menu; each page checks what the role may do.
