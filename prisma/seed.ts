@@ -17,27 +17,11 @@ import { seedProviderPortal } from "./seed/provider-portal";
 import { seedCouncil } from "./seed/council";
 import { seedSettlement } from "./seed/settlement";
 import type { Category, NeedsFlag } from "~/generated/prisma/enums";
+import { prng } from "./seed/random";
 
 const COUNCIL_SLUG = "northbridge";
 const DAY = 24 * 60 * 60 * 1000;
 
-/** A small seeded generator, so every demo database looks the same. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
 
 const FIRST_NAMES = ["Aisha", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Harry", "Isla", "Jacob", "Kai", "Leah", "Mohammed", "Nia", "Oscar", "Priya", "Quinn", "Ruby", "Samir", "Tia", "Umar", "Violet", "Wiktor", "Yusuf", "Zara", "Amara", "Callum", "Demi", "Ethan", "Freya"];
 const LAST_NAMES = ["Ahmed", "Brown", "Campbell", "Davies", "Evans", "Fraser", "Green", "Hussain", "Jones", "Khan", "Lewis", "Murphy", "Nowak", "Okafor", "Patel", "Roberts", "Smith", "Taylor", "Walker", "Wilson"];

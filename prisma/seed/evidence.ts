@@ -6,25 +6,10 @@ import { bookSlot, redeemBooking } from "~/domain/booking";
 import { isDomainError } from "~/domain/errors";
 import { wardDeprivationFor } from "~/domain/evidence/deprivation";
 import type { Category, DemandKind } from "~/generated/prisma/enums";
+import { prng } from "./random";
 
 const DAY = 24 * 60 * 60 * 1000;
 
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
 
 const FOUND: Array<[string, Category | null]> = [
   ["swimming", "SWIMMING"],
