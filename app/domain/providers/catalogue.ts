@@ -13,64 +13,22 @@ const MILE_KM = 1.609344;
 
 export { DISTANCE_MILES, SEARCH_PAGE_SIZE, SEARCH_SORTS, demandNoteSchema, searchFiltersSchema, type SearchFilters } from "./search-filters";
 
-export type ActivitySummary = {
-  id: string;
-  title: string;
-  category: Category;
-  providerName: string;
-  venueName: string;
-  pricePence: number;
-  nextSlotAt: string | null;
-  placesLeft: number | null;
-};
-
-const bookable = (now: Date) =>
-  ({
-    status: "LIVE",
-    provider: { councils: { some: { status: "APPROVED" } } },
-    slots: { some: { status: "SCHEDULED", startsAt: { gt: now } } },
-  }) as const;
-
-/** Live activities with a coming slot, soonest first; scoped to a council when one is given. */
-export async function listBookableActivities(
-  db: Db,
-  input: { councilId?: string; now?: Date; take?: number },
-): Promise<ActivitySummary[]> {
-  const now = input.now ?? new Date();
-  const activities = await db.activity.findMany({
-    where: {
-      ...bookable(now),
-      ...(input.councilId ? { councilId: input.councilId, provider: { councils: { some: { councilId: input.councilId, status: "APPROVED" } } } } : {}),
+/** What an activity card needs: the activity, who runs it and where, and its next sessions with places. */
+export function activityCardSelect(now: Date, sessions: number) {
+  return {
+    id: true,
+    title: true,
+    category: true,
+    pricePence: true,
+    provider: { select: { name: true } },
+    venue: { select: { name: true } },
+    slots: {
+      where: { status: "SCHEDULED", startsAt: { gt: now } },
+      orderBy: { startsAt: "asc" },
+      take: sessions,
+      select: { startsAt: true, capacity: true, booked: true, offered: true },
     },
-    select: {
-      id: true,
-      title: true,
-      category: true,
-      pricePence: true,
-      provider: { select: { name: true } },
-      venue: { select: { name: true } },
-      slots: {
-        where: { status: "SCHEDULED", startsAt: { gt: now } },
-        orderBy: { startsAt: "asc" },
-        take: 1,
-        select: { startsAt: true, capacity: true, booked: true },
-      },
-    },
-    take: 200,
-  });
-  return activities
-    .map((a) => ({
-      id: a.id,
-      title: a.title,
-      category: a.category,
-      providerName: a.provider.name,
-      venueName: a.venue.name,
-      pricePence: a.pricePence,
-      nextSlotAt: a.slots[0]?.startsAt.toISOString() ?? null,
-      placesLeft: a.slots[0] ? a.slots[0].capacity - a.slots[0].booked : null,
-    }))
-    .sort((a, b) => (a.nextSlotAt ?? "").localeCompare(b.nextSlotAt ?? ""))
-    .slice(0, input.take ?? 60);
+  } satisfies Prisma.ActivitySelect;
 }
 
 /** One activity with its coming slots and places left, or null when it is not bookable. */

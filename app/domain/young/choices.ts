@@ -4,6 +4,7 @@ import { Prisma } from "~/generated/prisma/client";
 import type { Category } from "~/generated/prisma/enums";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
+import { activityCardSelect } from "../providers/catalogue";
 
 import { COMMENT_MAX, SUGGESTION_MAX, SUGGESTIONS_PER_DAY } from "./limits";
 
@@ -116,21 +117,7 @@ export async function favouriteActivities(db: Db, actor: YoungActor, now = new D
     orderBy: { createdAt: "desc" },
     select: {
       activity: {
-        select: {
-          id: true,
-          title: true,
-          category: true,
-          pricePence: true,
-          status: true,
-          provider: { select: { name: true } },
-          venue: { select: { name: true } },
-          slots: {
-            where: { status: "SCHEDULED", startsAt: { gt: now } },
-            orderBy: { startsAt: "asc" },
-            take: 10,
-            select: { startsAt: true, capacity: true, booked: true, offered: true },
-          },
-        },
+        select: { ...activityCardSelect(now, 10), status: true },
       },
     },
   });

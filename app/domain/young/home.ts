@@ -3,6 +3,7 @@
 import type { Db } from "~/lib/db.server";
 import type { Category } from "~/generated/prisma/enums";
 import { ageOn } from "../booking/windows";
+import { activityCardSelect } from "../providers/catalogue";
 
 const DAY = 24 * 60 * 60 * 1000;
 /** How far back "rate what you did" looks. */
@@ -78,20 +79,7 @@ export async function suggestionsFor(db: Db, youngPersonId: string, now = new Da
       slots: { some: { status: "SCHEDULED", startsAt: { gt: now } } },
     },
     take: 40,
-    select: {
-      id: true,
-      title: true,
-      category: true,
-      pricePence: true,
-      provider: { select: { name: true } },
-      venue: { select: { name: true } },
-      slots: {
-        where: { status: "SCHEDULED", startsAt: { gt: now } },
-        orderBy: { startsAt: "asc" },
-        take: 10,
-        select: { startsAt: true, capacity: true, booked: true, offered: true },
-      },
-    },
+    select: activityCardSelect(now, 10),
   });
   const withPlaces: Suggestion[] = [];
   for (const activity of candidates) {
