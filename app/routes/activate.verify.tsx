@@ -15,6 +15,7 @@ import { startSession } from "~/lib/session.server";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
 import { PublicShell } from "~/ui/shells";
 import { choiceFrom, limitActivationAttempt } from "./activate.server";
+import { OutboxHint } from "~/ui/outbox-hint";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code – Playpass" }, { name: "robots", content: "noindex" }];
 
@@ -86,11 +87,7 @@ export default function VerifyActivation() {
         <p className="lede">
           We have sent a 6-digit code to <strong>{sentTo}</strong>. It works for 10 minutes.
         </p>
-        {showOutboxLink ? (
-          <p>
-            Development: messages are not sent. Read the code in the <Link to="/dev/outbox">outbox</Link>.
-          </p>
-        ) : null}
+        <OutboxHint show={showOutboxLink} />
         <ErrorSummary errors={(fields.oneTimeCode.errors ?? []).map((message) => ({ message, fieldId: fields.oneTimeCode.id }))} />
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="code" value={code} />

@@ -18,6 +18,7 @@ import { startSession } from "~/lib/session.server";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { PublicShell } from "~/ui/shells";
+import { OutboxHint } from "~/ui/outbox-hint";
 
 export const meta: MetaFunction = () => [{ title: "Your invitation – Playpass" }, { name: "referrer", content: "no-referrer" }];
 
@@ -192,11 +193,7 @@ function VerifyForm({ email, showOutboxLink, lastResult }: { email: string; show
       <p>
         We have sent a 6-digit code to <strong>{email}</strong>. It works for 10 minutes.
       </p>
-      {showOutboxLink ? (
-        <p>
-          Development: messages are not sent. Read the code in the <Link to="/dev/outbox">outbox</Link>.
-        </p>
-      ) : null}
+      <OutboxHint show={showOutboxLink} />
       <ErrorSummary errors={errors.map((message) => ({ message, fieldId: fields.code.id }))} />
       <Form method="post" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="verify" />

@@ -15,6 +15,7 @@ import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
 import { startSession } from "~/lib/session.server";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
 import { PublicShell } from "~/ui/shells";
+import { OutboxHint } from "~/ui/outbox-hint";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code – Playpass" }];
 
@@ -70,11 +71,7 @@ export default function VerifyCode() {
       <p>
         If <strong>{contact}</strong> has a Playpass account, we have sent it a 6-digit code. It works for 10 minutes.
       </p>
-      {showOutboxLink ? (
-        <p>
-          Development: messages are not sent. Read the code in the <Link to="/dev/outbox">outbox</Link>.
-        </p>
-      ) : null}
+      <OutboxHint show={showOutboxLink} />
       <ErrorSummary errors={(fields.code.errors ?? []).map((message) => ({ message, fieldId: fields.code.id }))} />
       <Form method="post" {...getFormProps(form)}>
         <input type="hidden" name="contact" value={contact} />
