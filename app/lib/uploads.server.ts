@@ -13,6 +13,7 @@ import { DomainError } from "~/domain/errors";
 import type { FileKind } from "~/generated/prisma/enums";
 import type { DbTx } from "./db.server";
 import { getEnv } from "./env.server";
+import { formatFileSize, MB } from "./file-size";
 
 /** What a file's bytes say it is. Only these are ever accepted. */
 export type FileType = "pdf" | "png" | "jpeg" | "webp" | "csv";
@@ -27,11 +28,11 @@ const CONTENT_TYPES: Record<FileType, string> = {
 
 const DESCRIPTIONS: Record<FileType, string> = { pdf: "a PDF", png: "a PNG image", jpeg: "a JPEG photo", webp: "a WebP image", csv: "a CSV file" };
 
-export const MB = 1024 * 1024;
+export { MB };
 
 export class UploadTooLargeError extends DomainError {
   constructor(maxBytes: number) {
-    super("INVALID_INPUT", `The file is too large: the limit is ${formatBytes(maxBytes)}.`);
+    super("INVALID_INPUT", `The file is too large: the limit is ${formatFileSize(maxBytes)}.`);
   }
 }
 
@@ -85,7 +86,7 @@ type FileRules = { accept: FileType[]; maxBytes: number; label: string };
 export async function readFormFile(form: FormData, field: string, rules: FileRules): Promise<{ bytes: Uint8Array; type: FileType; originalName: string }> {
   const value = form.get(field);
   if (!(value instanceof File) || value.size === 0) throw new DomainError("INVALID_INPUT", `Choose ${rules.label} to upload.`, field);
-  if (value.size > rules.maxBytes) throw new DomainError("INVALID_INPUT", `${capitalise(rules.label)} must be ${formatBytes(rules.maxBytes)} or smaller.`, field);
+  if (value.size > rules.maxBytes) throw new DomainError("INVALID_INPUT", `${capitalise(rules.label)} must be ${formatFileSize(rules.maxBytes)} or smaller.`, field);
   const bytes = new Uint8Array(await value.arrayBuffer());
   const type = sniffFileType(bytes);
   if (!type || !rules.accept.includes(type)) {
@@ -166,9 +167,6 @@ function asciiName(name: string): string {
   return name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
 }
 
-export function formatBytes(bytes: number): string {
-  return bytes >= MB ? `${Math.round((bytes / MB) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
-}
 
 function capitalise(text: string) {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -11,7 +11,7 @@ import { approvePassApplication, getPassApplication, rejectPassApplication } fro
 import { reasonSchema } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
-import { formatBytes } from "~/lib/uploads.server";
+import { formatFileSize } from "~/lib/file-size";
 import { SummaryList } from "~/ui/data-table";
 import { formatDate, formatDateTime } from "~/ui/dates";
 import { Field, SubmitButton } from "~/ui/forms";
@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canDecide: role === "OFFICER",
     application: {
       ...application,
-      proof: application.proof ? { originalName: application.proof.originalName, size: formatBytes(application.proof.sizeBytes), contentType: application.proof.contentType } : null,
+      proof: application.proof ? { originalName: application.proof.originalName, size: formatFileSize(application.proof.sizeBytes), contentType: application.proof.contentType } : null,
     },
   };
 }

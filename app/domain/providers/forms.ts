@@ -12,11 +12,7 @@ export { CATEGORY_LABELS };
 /** What a file's bytes must show it is (the same names as the upload checker's). */
 type FileType = "pdf" | "png" | "jpeg" | "webp" | "csv";
 
-/** "10 MB", "512 KB": a size limit as people read it. */
-export function formatFileSize(bytes: number): string {
-  const MB = 1024 * 1024;
-  return bytes >= MB ? `${Math.round((bytes / MB) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
-}
+export { formatFileSize } from "~/lib/file-size";
 
 function capitalise(value: string) {
   return value.charAt(0).toUpperCase() + value.slice(1);
