@@ -7,6 +7,7 @@ import youngStyles from "~/styles/young.css?url";
 import providerStyles from "~/styles/provider.css?url";
 import councilStyles from "~/styles/council.css?url";
 import adminStyles from "~/styles/admin.css?url";
+import { useNonce } from "~/ui/nonce";
 import { PublicShell } from "~/ui/shells";
 
 export const links: LinksFunction = () => [
@@ -23,6 +24,7 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = ({ error }) => [{ title: error ? "Something went wrong – Playpass" : "Playpass" }];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en-GB">
       <head>
@@ -38,8 +40,8 @@ export function Layout({ children }: { children: ReactNode }) {
           Skip to main content
         </a>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -2,6 +2,7 @@
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { getEnv } from "./env.server";
 import { getRedis, readyRedis } from "./redis.server";
+import { CLIENT_ADDRESS_HEADER } from "./http-guards.server";
 
 type Limit = { points: number; durationSeconds: number };
 
@@ -54,9 +55,10 @@ export async function consume(checks: Array<[keyof typeof LIMITS, string]>) {
   }
 }
 
-/** The client's address as the app sees it (behind one trusted proxy in production). */
+/**
+ * The client's address as the production server worked it out (app/serve.ts: the socket's address, or
+ * the one a trusted proxy reported). Anything the client wrote in that header was thrown away there.
+ */
 export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  // The proxy appends the address it saw; anything before that was written by the client and proves nothing.
-  return forwarded?.split(",").at(-1)?.trim() || "local";
+  return request.headers.get(CLIENT_ADDRESS_HEADER) || "local";
 }
