@@ -7,7 +7,7 @@ import { isDomainError, statusForDomainError, type DomainError } from "~/domain/
 import type { Prisma } from "~/generated/prisma/client";
 import { getDb } from "./db.server";
 import { logger } from "./logger.server";
-import { clientAddress, consume, RateLimited } from "./rate-limit.server";
+import { clientAddress, consume, ensureNotLimited, RateLimited } from "./rate-limit.server";
 
 export type { ApiClient };
 export type ApiFields = Record<string, string[]>;
@@ -52,11 +52,18 @@ export async function apiHandler(request: Request, handle: () => Promise<Respons
  * that says no more; too many requests from an address or for a key is a 429 with Retry-After.
  */
 export async function authenticateApi(request: Request): Promise<ApiClient> {
-  await limited([["apiPerIp", clientAddress(request)]]);
+  const address = clientAddress(request);
+  await limited([["apiPerIp", address]]);
   const header = request.headers.get("authorization") ?? "";
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  // Wrong keys are counted per address and per key prefix (the account); once either is used up, even a right key waits.
+  const prefix = token ? /^pp_live_([0-9a-f]{10})_/.exec(token)?.[1] : undefined;
+  const failureChecks: Parameters<typeof consume>[0] = [["apiKeyFailuresPerIp", address]];
+  if (prefix) failureChecks.push(["apiKeyFailuresPerPrefix", prefix]);
+  await limited(failureChecks, ensureNotLimited);
   const client = token ? await authenticateApiKey(getDb(), token) : null;
   if (!client) {
+    if (token) await limited(failureChecks);
     throw apiError(401, "UNAUTHORISED", token ? "That API key is not valid, or it was revoked." : "Send your API key as Authorization: Bearer <key>.", undefined, {
       "WWW-Authenticate": 'Bearer realm="playpass"',
     });
@@ -65,9 +72,9 @@ export async function authenticateApi(request: Request): Promise<ApiClient> {
   return client;
 }
 
-async function limited(checks: Parameters<typeof consume>[0]) {
+async function limited(checks: Parameters<typeof consume>[0], check = consume) {
   try {
-    await consume(checks);
+    await check(checks);
   } catch (error) {
     if (error instanceof RateLimited) {
       throw apiError(429, "TOO_MANY_REQUESTS", `Too many requests. Try again in ${error.retryAfterSeconds} seconds.`, undefined, { "Retry-After": String(error.retryAfterSeconds) });

@@ -11,11 +11,18 @@ export const LIMITS = {
   signInRequestPerIp: { points: 30, durationSeconds: 60 * 60 },
   signInVerifyPerTarget: { points: 10, durationSeconds: 15 * 60 },
   signInVerifyPerIp: { points: 60, durationSeconds: 60 * 60 },
+  // Over a day too: 10 tries a quarter-hour would otherwise give a patient guesser ~1 in 1,000 a day at one account.
+  signInVerifyPerTargetDay: { points: 30, durationSeconds: 24 * 60 * 60 },
   // A door scans one code every few seconds at most; far more means someone is guessing codes.
   redeemPerUser: { points: 300, durationSeconds: 10 * 60 },
+  // Every door device behind one venue's address together; stops one machine guessing with many staff accounts.
+  redeemPerIp: { points: 600, durationSeconds: 10 * 60 },
   // The providers' JSON API: a leisure system syncing a busy day stays well under these; a key guesser does not.
   apiPerIp: { points: 1_200, durationSeconds: 60 },
   apiPerKey: { points: 600, durationSeconds: 60 },
+  // Wrong API keys: a system with a good key never sends these, a guesser sends little else.
+  apiKeyFailuresPerIp: { points: 20, durationSeconds: 15 * 60 },
+  apiKeyFailuresPerPrefix: { points: 20, durationSeconds: 15 * 60 },
 } satisfies Record<string, Limit>;
 
 const limiters = new Map<string, RateLimiterRedis>();
@@ -52,6 +59,15 @@ export async function consume(checks: Array<[keyof typeof LIMITS, string]>) {
       if (error instanceof RateLimiterRes) throw new RateLimited(Math.max(1, Math.round(error.msBeforeNext / 1000)));
       throw error;
     }
+  }
+}
+
+/** Throws RateLimited when any named limit is already used up for its key, without spending a point. */
+export async function ensureNotLimited(checks: Array<[keyof typeof LIMITS, string]>) {
+  await readyRedis();
+  for (const [name, key] of checks) {
+    const used = await limiter(name).get(key);
+    if (used && used.consumedPoints >= limiter(name).points) throw new RateLimited(Math.max(1, Math.round(used.msBeforeNext / 1000)));
   }
 }
 
