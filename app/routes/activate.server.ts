@@ -15,6 +15,7 @@ export async function limitActivationAttempt(request: Request, rawCode: string, 
       ? [
           ["signInVerifyPerIp", `activate:${clientAddress(request)}`],
           ["signInVerifyPerTarget", `activate:${code}`],
+          ["signInVerifyPerTargetDay", `activate:${code}`],
         ]
       : [
           ["signInRequestPerIp", `activate:${clientAddress(request)}`],

@@ -77,6 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await consume([
           ["signInVerifyPerTarget", contact.value],
           ["signInVerifyPerIp", clientAddress(request)],
+          ["signInVerifyPerTargetDay", contact.value],
         ]);
         const userId = await verifySignInCode(getDb(), contact, submission.value.code);
         const joined = await acceptInvitation(getDb(), { token, userId });

@@ -44,6 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await consume([
       ["signInVerifyPerTarget", contact.value],
       ["signInVerifyPerIp", clientAddress(request)],
+      ["signInVerifyPerTargetDay", contact.value],
     ]);
     const userId = await verifySignInCode(getDb(), contact, submission.value.code);
     const cookie = await startSession(request, userId);

@@ -13,7 +13,7 @@ import type { RedeemResult } from "~/domain/booking";
 import { chargeAtDoor, passAtDoor, scanAtDoor, type DoorCharged, type DoorPass } from "~/domain/providers/door";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
-import { consume, RateLimited } from "~/lib/rate-limit.server";
+import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
 import { formatDateTime, formatTime } from "~/ui/dates";
 import { DoorShell } from "~/ui/door-shell";
 import { Field, SelectField, SubmitButton } from "~/ui/forms";
@@ -74,7 +74,10 @@ export async function action({ request }: ActionFunctionArgs) {
       return data({ ok: false as const, error: "Check the charge.", pass: await again(), charge: submission.reply() }, { status: 400 });
     }
     try {
-      await consume([["redeemPerUser", actor.userId]]);
+      await consume([
+        ["redeemPerUser", actor.userId],
+        ["redeemPerIp", clientAddress(request)],
+      ]);
       const charged = await chargeAtDoor(getDb(), {
         passCode: submission.value.passCode,
         providerId,
@@ -104,7 +107,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = codeSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return data({ ok: false as const, error: parsed.error.issues[0]!.message }, { status: 400 });
   try {
-    await consume([["redeemPerUser", actor.userId]]);
+    await consume([
+      ["redeemPerUser", actor.userId],
+      ["redeemPerIp", clientAddress(request)],
+    ]);
     const outcome = await scanAtDoor(getDb(), { code: parsed.data.code, providerId, actor: doorActor });
     if (outcome.kind === "PASS") return { ok: true as const, pass: { ...outcome, requestKey: crypto.randomUUID() } satisfies PassView };
     return {
