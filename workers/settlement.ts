@@ -10,6 +10,7 @@ import {
   processStripeEvent,
   reconcileRunWithStripe,
   runsToReconcile,
+  settleCouncilNow,
   unprocessedStripeEvents,
 } from "~/domain/settlement";
 
@@ -44,6 +45,15 @@ export const processJob: Processor = async (job) => {
     case "create-payout-runs": {
       const result = await createDuePayoutRuns(db, { now, stripeAvailable: stripe !== null });
       // Approved runs start paying at once; the sweep would find them within a minute anyway.
+      if (stripe) {
+        for (const payoutId of await dueStripePayouts(db, { now, limit: PAYOUTS_PER_SWEEP })) {
+          await enqueue("settlement", payPayoutJobId(payoutId), { task: "pay-payout", payoutId });
+        }
+      }
+      return result;
+    }
+    case "settle-council-now": {
+      const result = await settleCouncilNow(db, { councilId: payload.councilId, now, stripeAvailable: stripe !== null });
       if (stripe) {
         for (const payoutId of await dueStripePayouts(db, { now, limit: PAYOUTS_PER_SWEEP })) {
           await enqueue("settlement", payPayoutJobId(payoutId), { task: "pay-payout", payoutId });

@@ -32,6 +32,7 @@ export const QUEUES = {
     name: "settlement",
     payload: z.discriminatedUnion("task", [
       z.object({ task: z.literal("create-payout-runs") }),
+      z.object({ task: z.literal("settle-council-now"), councilId: z.string().uuid() }),
       z.object({ task: z.literal("pay-payout"), payoutId: z.string().uuid() }),
       z.object({ task: z.literal("pay-due-payouts") }),
       z.object({ task: z.literal("process-stripe-event"), eventId: z.string().min(1) }),

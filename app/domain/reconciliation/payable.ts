@@ -11,9 +11,9 @@ export const NOT_HELD_BY_A_DISPUTE = {
   OR: [{ bookingId: null }, { booking: { disputes: { none: { OR: [{ status: "OPEN" }, { decision: "REFUND_YOUNG_PERSON" }] } } } }],
 } satisfies Prisma.RedemptionWhereInput;
 
-/** Makes every redemption past its dispute window payable, in every council, except those held by a dispute. */
-export async function makeDueRedemptionsPayable(db: Db, input: { now: Date }) {
-  const due = { status: "PENDING", payableAt: { lte: input.now }, ...NOT_HELD_BY_A_DISPUTE } satisfies Prisma.RedemptionWhereInput;
+/** Makes every redemption past its dispute window payable, in every council (or one), except those held by a dispute. */
+export async function makeDueRedemptionsPayable(db: Db, input: { now: Date; councilId?: string }) {
+  const due = { status: "PENDING", payableAt: { lte: input.now }, ...(input.councilId ? { councilId: input.councilId } : {}), ...NOT_HELD_BY_A_DISPUTE } satisfies Prisma.RedemptionWhereInput;
   const councils = await db.redemption.findMany({ where: due, distinct: ["councilId"], select: { councilId: true }, orderBy: { councilId: "asc" } });
   let madePayable = 0;
   for (const { councilId } of councils) {

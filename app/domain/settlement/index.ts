@@ -8,7 +8,7 @@ export {
   stripeIdempotencyKey,
   transferGroupFor,
 } from "./payouts";
-export { councilPayoutPolicy, createDuePayoutRuns, periodStart } from "./schedule";
+export { councilPayoutPolicy, createDuePayoutRuns, periodStart, settleCouncilNow } from "./schedule";
 export {
   payPayoutByStripe,
   retryParkedPayout,

@@ -3,6 +3,7 @@ import { TZDate } from "@date-fns/tz";
 import { startOfDay, startOfISOWeek } from "date-fns";
 import type { Db } from "~/lib/db.server";
 import { logger } from "~/lib/logger.server";
+import { makeDueRedemptionsPayable } from "../reconciliation/payable";
 import { checkpoint } from "./checkpoints";
 import { createPayoutRun } from "./payouts";
 
@@ -56,4 +57,22 @@ export async function createDuePayoutRuns(db: Db, input: { now: Date; stripeAvai
     }
   }
   return { councils: councils.length, created };
+}
+
+/**
+ * A finance officer's "run settlement now": the council's redemptions past their dispute window (and not held
+ * by a dispute) become payable, and a run opens at once whatever the schedule, under the usual approval
+ * threshold. Running it twice opens one run: the second finds every payable redemption already claimed.
+ */
+export async function settleCouncilNow(db: Db, input: { councilId: string; now: Date; stripeAvailable: boolean }) {
+  const { madePayable } = await makeDueRedemptionsPayable(db, { now: input.now, councilId: input.councilId });
+  const policy = await councilPayoutPolicy(db, input.councilId);
+  const run = await createPayoutRun(db, {
+    councilId: input.councilId,
+    approvalThresholdPence: policy.approvalThresholdPence,
+    stripeAvailable: input.stripeAvailable,
+    now: input.now,
+  });
+  if (run) logger.info({ councilId: input.councilId, runId: run.id, status: run.status, payouts: run.payouts.length }, "payout run opened on request");
+  return { madePayable, run: run ? { runId: run.id, status: run.status, payoutIds: run.payouts.map((p) => p.id) } : null };
 }
