@@ -1,0 +1,239 @@
+// RELIABILITY 24: nobody reads or changes another's records, on any route. Every route in the app's route
+// manifest (app/routes.ts), every role, two councils with a provider each: the answer each gets is the one in
+// access-matrix.expectations.ts, a refused request changes no row, and a route without an entry fails here.
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { RouteConfigEntry } from "@remix-run/route-config";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "~/lib/db.server";
+import { resetEnvForTests } from "~/lib/env.server";
+import { signIn } from "../support/actors";
+import { expectations, type Entry, type Outcome, type Whose } from "./access-matrix.expectations";
+import { createWorld, credentialsOf, ROLES, type RoleName, type Tenant, type World } from "./world";
+
+type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>;
+type RouteModule = { loader?: Handler; action?: Handler };
+type Method = "loader" | "action";
+
+const modules = import.meta.glob<RouteModule>(["../../app/routes/**/*.{ts,tsx}", "!../../app/routes/**/*.server.*", "!../../app/routes/**/*.test.*"]);
+
+/** The app's own route manifest: app/routes.ts as the Remix compiler reads it, flattened to full paths. */
+async function readManifest() {
+  // flatRoutes asks the compiler where the app lives; outside the compiler we say it.
+  (globalThis as { __remixAppDirectory?: string }).__remixAppDirectory = path.resolve(__dirname, "../../app");
+  const { default: config } = await import("../../app/routes");
+  const routes: { id: string; file: string; path: string }[] = [];
+  const walk = (entries: RouteConfigEntry[], parent: string) => {
+    for (const entry of entries) {
+      const full = [parent, entry.path ?? ""].filter(Boolean).join("/");
+      const id = (entry.id ?? entry.file.replace(/\.(tsx|ts)$/, "")).replace(/^routes\//, "");
+      routes.push({ id, file: `../../app/${entry.file}`, path: `/${full}` });
+      walk(entry.children ?? [], full);
+    }
+  };
+  walk(await config, "");
+  return routes.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+const routes = await readManifest();
+
+let world: World;
+let uploads: string;
+
+function tenantOf(whose: Whose): Tenant {
+  return whose === "other" ? world.theirs : world.mine;
+}
+
+function paramNames(routePath: string): string[] {
+  return [...routePath.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+}
+
+function paramsFor(route: (typeof routes)[number], entry: Entry, target: Tenant): Record<string, string> {
+  const overrides = entry.params?.(target) ?? {};
+  return Object.fromEntries(paramNames(route.path).map((name) => [name, overrides[name] ?? target.params[name] ?? `no-record-for-${name}`]));
+}
+
+/** own/other when the URL (or, for an action, the body) names a tenant's record; otherwise the route is asked once. */
+function whosesOf(route: (typeof routes)[number], entry: Entry, method: Method): Whose[] {
+  const differ = JSON.stringify(paramsFor(route, entry, world.mine)) !== JSON.stringify(paramsFor(route, entry, world.theirs));
+  const bodyNamesRecords = method === "action" && (entry.form !== undefined || entry.json !== undefined);
+  return differ || bodyNamesRecords ? ["own", "other"] : ["none"];
+}
+
+function urlOf(route: (typeof routes)[number], params: Record<string, string>): string {
+  return route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name]!));
+}
+
+async function requestFor(route: (typeof routes)[number], entry: Entry, method: Method, role: RoleName, whose: Whose) {
+  const target = tenantOf(whose);
+  const params = paramsFor(route, entry, target);
+  const url = new URL(urlOf(route, params), "http://localhost");
+  const headers: Record<string, string> = { ...credentialsOf(world, role), "X-Forwarded-For": "203.0.113.99" };
+  if (entry.endsSession && headers.Cookie) headers.Cookie = await freshCookie(role);
+  if (method === "loader") return { request: new Request(url, { headers }), params };
+  if (entry.json) {
+    const body = JSON.stringify(entry.json(target));
+    return { request: new Request(url, { method: "POST", headers: { ...headers, "Content-Type": "application/json", "Idempotency-Key": randomUUID() }, body }), params };
+  }
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(entry.form?.(target) ?? {})) for (const one of [value].flat()) body.append(name, one);
+  return { request: new Request(url, { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: body.toString() }), params };
+}
+
+async function freshCookie(role: RoleName): Promise<string> {
+  const userId = role === "admin" ? world.adminUserId : world.mine.users[role as keyof Tenant["users"]];
+  return signIn(userId);
+}
+
+type DataWithInit = { type: "DataWithResponseInit"; data: unknown; init: ResponseInit | null };
+const isDataWithInit = (value: unknown): value is DataWithInit =>
+  typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
+
+/** What the caller got: a status, "signIn" for a redirect to the sign-in page, or "crash: ..." for an unexpected error. */
+function answerOf(value: unknown): Outcome | string {
+  if (value instanceof Response) {
+    const location = value.headers.get("Location") ?? "";
+    if (value.status >= 300 && value.status < 400 && location.startsWith("/login")) return "signIn";
+    return value.status;
+  }
+  if (isDataWithInit(value)) return value.init?.status ?? 200;
+  return 200;
+}
+
+async function call(route: (typeof routes)[number], entry: Entry, method: Method, role: RoleName, whose: Whose): Promise<Outcome | string> {
+  const handler = (await modules[route.file]!())[method]!;
+  const { request, params } = await requestFor(route, entry, method, role, whose);
+  try {
+    return answerOf(await handler({ request, params, context: {} }));
+  } catch (thrown) {
+    if (thrown instanceof Response || isDataWithInit(thrown)) return answerOf(thrown);
+    return `crash: ${thrown instanceof Error ? thrown.message.split("\n")[0] : String(thrown)}`;
+  }
+}
+
+const REFUSALS = new Set<Outcome | string>([401, 403, 404, 405, "signIn"]);
+
+function matches(expected: Outcome, actual: Outcome | string): boolean {
+  if (expected === "allow") return typeof actual === "number" && actual < 500 && !REFUSALS.has(actual);
+  return expected === actual;
+}
+
+type Case = { route: (typeof routes)[number]; entry: Entry; method: Method; role: RoleName; whose: Whose; expected: Outcome };
+
+function casesOf(route: (typeof routes)[number]): Case[] {
+  const entry = expectations[route.id];
+  if (!entry) return [];
+  const cases: Case[] = [];
+  for (const method of ["loader", "action"] as const) {
+    const rule = entry[method];
+    if (!rule) continue;
+    for (const whose of whosesOf(route, entry, method)) {
+      for (const role of ROLES) cases.push({ route, entry, method, role, whose, expected: rule(role, whose) });
+    }
+  }
+  return cases;
+}
+
+const describeCase = (c: Case) => `${c.method === "loader" ? "GET" : "POST"} ${c.route.id} as ${c.role} (${c.whose})`;
+
+/** What a request may write without changing anyone's records: book-keeping about the caller, not data. */
+const BOOKKEEPING: Record<string, string[] | "all"> = {
+  // Reading a session may note when it was last seen.
+  Session: "all",
+  // An API key notes when it was last used, whatever the request asked for.
+  ApiKey: ["lastUsedAt"],
+  // An Idempotency-Key keeps its first answer, a refusal included, so a retry gets the same one.
+  ApiIdempotency: "all",
+};
+
+/** Every table's rows, hashed: a refused request that wrote anything shows up as a changed table. */
+async function fingerprint(): Promise<Record<string, string>> {
+  const tables = await getDb().$queryRaw<{ name: string }[]>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  const hashes = await Promise.all(
+    tables
+      .filter((t) => BOOKKEEPING[t.name] !== "all")
+      .map(async (t) => {
+        const ignored = ((BOOKKEEPING[t.name] as string[] | undefined) ?? []).map((c) => ` - '${c}'`).join("");
+        const [row] = await getDb().$queryRawUnsafe<{ hash: string | null }[]>(
+          `SELECT md5(string_agg((to_jsonb(t)${ignored})::text, '|' ORDER BY (to_jsonb(t)${ignored})::text)) AS hash FROM "${t.name}" t`,
+        );
+        return [t.name, row?.hash ?? "empty"] as const;
+      }),
+  );
+  return Object.fromEntries(hashes);
+}
+
+const refusedAnswers = new Map<string, Outcome | string>();
+let before: Record<string, string>;
+let after: Record<string, string>;
+
+beforeAll(async () => {
+  uploads = await mkdtemp(path.join(tmpdir(), "playpass-matrix-"));
+  process.env.UPLOAD_DIR = uploads;
+  process.env.RATE_LIMIT_MULTIPLIER = "100";
+  resetEnvForTests();
+  world = await createWorld();
+
+  // First every request that must be refused, so nothing an allowed request does can hide what a refused one did.
+  before = await fingerprint();
+  for (const route of routes) {
+    const refused = casesOf(route).filter((c) => c.expected !== "allow");
+    const answers = await Promise.all(refused.map((c) => call(c.route, c.entry, c.method, c.role, c.whose)));
+    refused.forEach((c, i) => refusedAnswers.set(describeCase(c), answers[i]!));
+  }
+  after = await fingerprint();
+}, 120_000);
+
+afterAll(async () => {
+  delete process.env.UPLOAD_DIR;
+  delete process.env.RATE_LIMIT_MULTIPLIER;
+  resetEnvForTests();
+  await rm(uploads, { recursive: true, force: true });
+});
+
+describe("the access-control matrix", () => {
+  it("reads the routes from the app's route manifest", () => {
+    expect(routes.map((r) => r.id)).toEqual(expect.arrayContaining(["council.young-people.$youngPersonId", "provider.door", "api.v1.redemptions", "young._index"]));
+    expect(routes.length).toBe(Object.keys(modules).length);
+  });
+
+  it("has an entry for every route, and for exactly the loaders and actions each route exports", async () => {
+    const problems: string[] = [];
+    for (const route of routes) {
+      const entry = expectations[route.id];
+      if (!entry) {
+        problems.push(`${route.id} (${route.path}) has no entry in tests/security/access-matrix.expectations.ts: say who may reach it`);
+        continue;
+      }
+      const module = await modules[route.file]!();
+      for (const method of ["loader", "action"] as const) {
+        if (module[method] && !entry[method]) problems.push(`${route.id} exports a ${method} but its entry has no ${method} rule`);
+        if (!module[method] && entry[method]) problems.push(`${route.id} has a ${method} rule but exports no ${method}`);
+      }
+    }
+    for (const id of Object.keys(expectations)) if (!routes.some((r) => r.id === id)) problems.push(`${id} has an entry but is not a route any more`);
+    expect(problems).toEqual([]);
+  });
+
+  it("a refused request changes no record", () => {
+    const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
+    expect(changed, "tables written by requests that were refused").toEqual([]);
+  });
+
+  for (const route of routes) {
+    it(`${route.id}: every role gets the expected answer`, async () => {
+      const cases = casesOf(route);
+      const allowed = cases.filter((c) => c.expected === "allow");
+      const answers = await Promise.all(allowed.map((c) => call(c.route, c.entry, c.method, c.role, c.whose)));
+      const wrong = [
+        ...allowed.map((c, i) => [c, answers[i]!] as const),
+        ...cases.filter((c) => c.expected !== "allow").map((c) => [c, refusedAnswers.get(describeCase(c))!] as const),
+      ]
+        .filter(([c, actual]) => !matches(c.expected, actual))
+        .map(([c, actual]) => `${describeCase(c)}: expected ${c.expected}, got ${actual}`);
+      expect(wrong).toEqual([]);
+    });
+  }
+});
