@@ -1,10 +1,11 @@
-// Queue "maintenance": scheduled housekeeping — ledger checks, the outbox sweeper, expired sessions.
+// Queue "maintenance": scheduled housekeeping — ledger checks, the outbox sweeper, expired sessions, data retention.
 import type { Processor } from "bullmq";
 import { getDb } from "~/lib/db.server";
 import { enqueue, QUEUES } from "~/lib/queues.server";
 import { logger } from "~/lib/logger.server";
 import { verifyLedger } from "~/domain/ledger";
 import { recordAudit } from "~/domain/audit";
+import { runRetention } from "~/domain/privacy/retention";
 
 export const queue = QUEUES.maintenance;
 
@@ -13,6 +14,7 @@ export const schedules = [
   { id: "verify-ledgers", repeat: { every: 60 * 60 * 1000 }, data: { task: "verify-ledgers" as const } },
   { id: "sweep-outbox", repeat: { every: 60 * 1000 }, data: { task: "sweep-outbox" as const } },
   { id: "expire-sessions", repeat: { every: 6 * 60 * 60 * 1000 }, data: { task: "expire-sessions" as const } },
+  { id: "apply-retention", repeat: { pattern: "30 3 * * *", tz: "Europe/London" }, data: { task: "apply-retention" as const } },
 ];
 
 export const processJob: Processor = async (job) => {
@@ -54,5 +56,7 @@ export const processJob: Processor = async (job) => {
       const codes = await db.verification.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 24 * 60 * 60 * 1000) } } });
       return { sessions: sessions.count, codes: codes.count };
     }
+    case "apply-retention":
+      return runRetention(db);
   }
 };

@@ -16,6 +16,8 @@ export const QUEUES = {
       z.object({ task: z.literal("verify-ledgers") }),
       z.object({ task: z.literal("sweep-outbox") }),
       z.object({ task: z.literal("expire-sessions") }),
+      // Anonymises young people whose council's retention period has passed (app/domain/privacy/retention.ts).
+      z.object({ task: z.literal("apply-retention") }),
     ]),
   },
   reconciliation: {
