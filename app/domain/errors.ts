@@ -56,7 +56,9 @@ export type DomainErrorCode =
   | "DISPUTE_DECIDED"
   | "DISPUTE_DECISION_NOT_POSSIBLE"
   // A session's places cannot go below those booked plus those offered from the waiting list.
-  | "CAPACITY_BELOW_BOOKED";
+  | "CAPACITY_BELOW_BOOKED"
+  // The database dropped or refused the connection: nothing was written, the same request may be sent again.
+  | "TRY_AGAIN";
 
 export class DomainError extends Error {
   override name = "DomainError";
@@ -90,6 +92,8 @@ export function statusForDomainError(error: DomainError): number {
       return 429;
     case "INVALID_INPUT":
       return 400;
+    case "TRY_AGAIN":
+      return 503;
     default:
       return 409;
   }

@@ -37,3 +37,18 @@ export function getDb(): Db {
 export function setDb(client: Db) {
   globalForPrisma.playpassPrisma = client;
 }
+
+// Prisma's codes for "could not reach / lost the server / pool exhausted", and PostgreSQL's connection and shutdown classes.
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+
+/** True when a query failed because the database could not be reached or dropped the connection (so nothing was committed). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, meta, message } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string } } }; message?: unknown };
+  if (typeof code === "string" && UNAVAILABLE_PRISMA_CODES.has(code)) return true;
+  const cause = meta?.driverAdapterError?.cause;
+  if (cause?.kind && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return true;
+  if (cause?.kind === "postgres" && typeof cause.code === "string" && /^(08|57P0)/.test(cause.code)) return true;
+  return typeof message === "string" && /Connection terminated unexpectedly/.test(message);
+}

@@ -1,5 +1,5 @@
 // Booking a slot: capacity and credit are taken together in one short transaction, or not at all.
-import type { Db, DbTx } from "~/lib/db.server";
+import { isDatabaseUnavailable, type Db, type DbTx } from "~/lib/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { newBookingCode } from "../codes";
 import { DomainError } from "../errors";
@@ -109,6 +109,12 @@ export async function bookSlot(db: Db, input: BookSlotInput): Promise<BookedSlot
       const same = await findByRequestKey(db, input);
       if (same) return same;
       throw new DomainError("ALREADY_BOOKED", "You have already booked this session. You can find it in My bookings.", "slotId");
+    }
+    // The connection died: unless the commit got through (then this is the booking), it was rolled back; the same request key books once.
+    if (isDatabaseUnavailable(error)) {
+      const committed = await findByRequestKey(db, input).catch(() => null);
+      if (committed) return committed;
+      throw new DomainError("TRY_AGAIN", "We could not book this just now and nothing was taken from your pass. Please try again.", "slotId");
     }
     throw error;
   }
