@@ -3,7 +3,7 @@
 // answers too), the client's address from a trusted proxy only, compression, long-lived caching of
 // hashed assets, an access log without secrets, and a clean stop on SIGTERM.
 //
-// Run: node --import tsx app/serve.ts   (npm start). PORT, TRUST_PROXY and APP_URL come from the env.
+// Run: node --import tsx app/serve.ts   (npm start). PORT, TRUST_PROXY, APP_URL and ACCESS_LOG: app/lib/env.server.ts.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -12,6 +12,7 @@ import compression from "compression";
 import express from "express";
 import onHeaders from "on-headers";
 import { pino } from "pino";
+import { getEnv } from "./lib/env.server";
 import { baseSecurityHeaders, checkFormBody, checkSameOrigin, CLIENT_ADDRESS_HEADER, loggablePath, NON_DOCUMENT_CSP } from "./lib/http-guards.server";
 
 type ServerOptions = { build: ServerBuild; appUrl: string; production: boolean; trustProxy: number; clientDir: string; log?: pino.Logger };

@@ -59,6 +59,10 @@ export const envSchema = z
     // Multiplies every rate limit. Browser and load tests sign many people in from one address;
     // a live service keeps 1.
     RATE_LIMIT_MULTIPLIER: z.coerce.number().int().min(1).max(10_000).default(1),
+    // How many proxies in front of the web server to believe about the client's address (0: none).
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    // One line per request (method, path without secrets, status, time) from the production server.
+    ACCESS_LOG: z.enum(["on", "off"]).default("on"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SESSION_SECRET === DEV_SESSION_SECRET) {
