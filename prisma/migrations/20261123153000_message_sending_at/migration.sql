@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Message" ADD COLUMN     "sendingAt" TIMESTAMPTZ(3);
