@@ -9,6 +9,7 @@ import type { Db } from "~/lib/db.server";
 import { readStoredFile, storeFile, type FileType } from "~/lib/uploads.server";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
+import { checkpoint } from "../settlement/checkpoints";
 import { parseEnrolmentCsv, upsertYoungPeople } from "./enrolment";
 import { budgetLeft, countEligibleWithout, getProgramme, isUuid, issueAllocationsBatch, type OfficerContext } from "./programmes";
 import { countGroupTopUp, topUpGroupBatch, type YoungPeopleFilter } from "./young-people";
@@ -177,6 +178,7 @@ async function runImport(db: Db, job: RunningJob, progress: Progress): Promise<I
     created += written.created;
     updated += written.updated;
     await progress(start + batch.length);
+    checkpoint("council-job-batch-written");
   }
   await recordAudit(db, {
     councilId: job.councilId,
@@ -199,6 +201,7 @@ async function runIssueAll(db: Db, job: RunningJob, input: z.infer<typeof INPUTS
     issued += batch.issued;
     issuedPence += batch.issuedPence;
     await progress(Math.min(issued, total), Math.max(total, issued));
+    checkpoint("council-job-batch-written");
     if (batch.done) {
       return { issued, issuedPence, stoppedForBudget: batch.stoppedForBudget, nextNeedsPence: batch.nextNeedsPence, budgetLeftPence: await budgetLeft(db, input.programmeId) };
     }
