@@ -112,7 +112,7 @@ export const INVENTORY: readonly InventoryItem[] = [
   {
     about: "Young people",
     what: "Signing in",
-    fields: ["Session.userId", "Membership.userId", "Verification.target"],
+    fields: ["Session.userId", "Membership.userId", "YoungPerson.userId", "Verification.target"],
     why: "To keep you signed in, and to check the code you type is the one we sent.",
     whoSees: "Nobody reads it. Codes are stored only in a scrambled form.",
     howLong: "A sign-in lasts up to 30 days, or until you sign out. Codes work for 10 minutes and are deleted a day after.",

@@ -1,0 +1,256 @@
+// Retention: a set time after their last programme ends, young people's personal data is removed or made
+// anonymous, while the ledger and the council's evidence give exactly the same answers as before.
+import { randomUUID } from "node:crypto";
+import { access } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { getDb } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
+import { storeFile } from "~/lib/uploads.server";
+import { getSessionUserId } from "~/lib/session.server";
+import { bookSlot, chargePass, redeemBooking } from "~/domain/booking";
+import { budgetDashboard } from "~/domain/evidence/budget";
+import { evidenceDashboard, type DateRange } from "~/domain/evidence/evidence";
+import { verifyLedger } from "~/domain/ledger";
+import { ANONYMISED_NAME, birthYearOnly, runRetention, setRetentionMonths } from "~/domain/privacy/retention";
+import { processJob } from "../../workers/maintenance";
+import { calendarDay, createActivity, createCouncil, createProgramme, createProvider, createSlot, createYoungPerson, daysFromNow, doorActor } from "../factories";
+import { expectDomainError, expectLedgerOk } from "../helpers";
+import { createMember, getRequest, signIn } from "../support/actors";
+import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
+
+useWorkerTestEnvironment();
+
+const db = () => getDb();
+const day = (offset: number) => calendarDay(daysFromNow(offset)).toISOString().slice(0, 10);
+// From before the old programme began to today: every use, issue and suggestion of the scene is inside it.
+const RANGE: DateRange = { from: day(-800), to: day(0) };
+
+/**
+ * A council with a programme that ended 14 months ago and one still running. Ages 11, 14 and 17 sit in the
+ * middle of their evidence age bands, where keeping only the birth year cannot move anyone to another band.
+ */
+async function councilWithAFinishedProgramme() {
+  const council = await createCouncil();
+  const old = await createProgramme({ councilId: council.id, startsOn: daysFromNow(-800), endsOn: daysFromNow(-425), fundedPence: 200_000 });
+  const live = await createProgramme({ councilId: council.id, fundedPence: 200_000 });
+  const { provider, venue } = await createProvider({ councilId: council.id });
+  // Ages are as of today; the activity ran over a year ago, when they were younger.
+  const activity = await createActivity({ providerId: provider.id, councilId: council.id, venueId: venue.id, pricePence: 700, cancellationCutoffHours: 0, minAge: 8 });
+  const slot = await createSlot({ activityId: activity.id, startsAt: daysFromNow(-440), capacity: 20 });
+
+  const person = (programmeId: string, age: number, ward: string, needsFlags: ("SEND" | "FREE_SCHOOL_MEALS")[] = []) =>
+    createYoungPerson({ programmeId, age, ward, needsFlags, phone: `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}` });
+  const leaver = await person(old.id, 11, "Riverside", ["SEND"]);
+  const classmate = await person(old.id, 17, "Hill Top", ["FREE_SCHOOL_MEALS"]);
+  const stillHere = await person(live.id, 14, "Riverside");
+
+  // The leaver booked, came, was rated and charged at a till, all while the old programme ran.
+  const bookedAt = daysFromNow(-445);
+  const booking = await bookSlot(db(), { youngPersonId: leaver.youngPerson.id, slotId: slot.id, requestKey: randomUUID(), now: bookedAt });
+  await redeemBooking(db(), { code: booking.code, providerId: provider.id, actor: doorActor(), now: slot.startsAt });
+  await chargePass(db(), {
+    passCode: classmate.youngPerson.passCode,
+    providerId: provider.id,
+    activityId: activity.id,
+    amountPence: 300,
+    requestKey: randomUUID(),
+    actor: doorActor(),
+    now: daysFromNow(-438),
+  });
+  await db().rating.create({
+    data: { councilId: council.id, bookingId: booking.id, youngPersonId: leaver.youngPerson.id, activityId: activity.id, providerId: provider.id, stars: 4, comment: "Loved it, my mum Jane came too", wouldGoAgain: true, createdAt: daysFromNow(-439) },
+  });
+  await db().demandNote.create({ data: { councilId: council.id, youngPersonId: leaver.youngPerson.id, kind: "SUGGESTION", text: "Skateboarding lessons", createdAt: daysFromNow(-450) } });
+  await db().favourite.create({ data: { youngPersonId: leaver.youngPerson.id, activityId: activity.id } });
+
+  // Signed in, with a guardian who consented, messages sent to both, a code waiting and an application with a proof of address.
+  const leaverUser = await createMember("YOUNG_PERSON", { youngPersonId: leaver.youngPerson.id }, { email: leaver.youngPerson.email });
+  const cookie = await signIn(leaverUser.id);
+  const guardianEmail = `guardian-${randomUUID().slice(0, 8)}@example.test`;
+  const guardian = await createMember("GUARDIAN", { youngPersonId: leaver.youngPerson.id }, { email: guardianEmail, displayName: `${leaver.youngPerson.firstName}'s parent or guardian` });
+  await db().guardianConsent.create({
+    data: { youngPersonId: leaver.youngPerson.id, guardianContact: guardianEmail, tokenHash: randomUUID(), expiresAt: daysFromNow(-600), consentedAt: daysFromNow(-606), guardianUserId: guardian.id },
+  });
+  for (const recipient of [leaver.youngPerson.email!, guardianEmail, leaver.youngPerson.phone!]) {
+    await db().message.create({ data: { channel: recipient.startsWith("+") ? "SMS" : "EMAIL", recipient, template: "booking-confirmed", subject: "Booked", body: `Hi ${leaver.youngPerson.firstName}, you are booked.`, status: "SENT" } });
+  }
+  await db().verification.create({ data: { purpose: "SIGN_IN", target: leaver.youngPerson.email!, codeHash: "x", expiresAt: daysFromNow(1) } });
+  const proof = await storeFile(db(), { bytes: new TextEncoder().encode("%PDF-1.4 proof"), type: "pdf", originalName: "council-tax-bill.pdf", kind: "PROOF_OF_ADDRESS", councilId: council.id });
+  await db().passApplication.create({
+    data: {
+      councilId: council.id,
+      firstName: leaver.youngPerson.firstName,
+      lastName: leaver.youngPerson.lastName,
+      dateOfBirth: leaver.youngPerson.dateOfBirth,
+      postcode: "AB1 2CD",
+      email: leaver.youngPerson.email,
+      guardianContact: guardianEmail,
+      proofFileId: proof.id,
+      status: "APPROVED",
+      youngPersonId: leaver.youngPerson.id,
+    },
+  });
+  return { council, old, live, provider, activity, leaver, classmate, stillHere, leaverUser, guardian, guardianEmail, cookie, proof };
+}
+
+/** Every figure the council reads back: evidence, the budget dashboard, the ledger check and the transfers themselves. */
+async function figures(councilId: string) {
+  const [evidence, budget, ledger, transfers] = await Promise.all([
+    evidenceDashboard(db(), councilId, RANGE, { deprivation: { Riverside: 1, "Hill Top": 9 } }),
+    budgetDashboard(db(), councilId, { now: new Date(`${RANGE.to}T12:00:00Z`) }),
+    verifyLedger(db(), councilId),
+    db().transfer.findMany({ where: { councilId }, orderBy: { id: "asc" }, select: { id: true, kind: true, amountPence: true, debitAccountId: true, creditAccountId: true } }),
+  ]);
+  return { evidence, budget, ledger, transfers };
+}
+
+async function personRow(id: string) {
+  return db().youngPerson.findUniqueOrThrow({ where: { id } });
+}
+
+describe("the retention job", () => {
+  it("leaves the evidence, the budget figures and the ledger exactly as they were", async () => {
+    const scene = await councilWithAFinishedProgramme();
+    await expectLedgerOk(scene.council.id);
+    const before = await figures(scene.council.id);
+    expect(before.evidence.takeUp.overall.used).toBe(2);
+
+    await runRetention(db());
+    expect((await personRow(scene.leaver.youngPerson.id)).anonymisedAt).not.toBeNull();
+
+    const after = await figures(scene.council.id);
+    expect(after).toEqual(before);
+    expect(after.ledger.ok).toBe(true);
+  });
+
+  it("removes names, contact details, exact birth date, full postcode, sign-ins, guardians, messages and comments", async () => {
+    const scene = await councilWithAFinishedProgramme();
+    const original = await personRow(scene.leaver.youngPerson.id);
+
+    await runRetention(db());
+
+    const person = await personRow(scene.leaver.youngPerson.id);
+    expect(person).toMatchObject({
+      firstName: ANONYMISED_NAME,
+      lastName: "",
+      email: null,
+      phone: null,
+      externalRef: null,
+      postcode: "AB1",
+      latitude: null,
+      longitude: null,
+      userId: null,
+      activationCode: null,
+      status: "DEACTIVATED",
+      // Kept for the council's figures.
+      ward: "Riverside",
+      needsFlags: ["SEND"],
+    });
+    expect(person.anonymisedAt).toBeInstanceOf(Date);
+    expect(person.dateOfBirth).toEqual(birthYearOnly(original.dateOfBirth));
+    expect(person.dateOfBirth.getUTCFullYear()).toBe(original.dateOfBirth.getUTCFullYear());
+    expect(person.passCode).not.toBe(original.passCode);
+
+    // Their sign-in is gone: the account, its session (the old cookie no longer signs anyone in) and the codes.
+    expect(await db().user.findUnique({ where: { id: scene.leaverUser.id } })).toBeNull();
+    expect(await getSessionUserId(getRequest("/young", scene.cookie))).toBeNull();
+    expect(await db().verification.count({ where: { target: original.email! } })).toBe(0);
+    // The guardian's contact, consent link and account (only for this child) are gone.
+    expect(await db().guardianConsent.count({ where: { youngPersonId: person.id } })).toBe(0);
+    expect(await db().user.findUnique({ where: { id: scene.guardian.id } })).toBeNull();
+    expect(await db().membership.count({ where: { youngPersonId: person.id } })).toBe(0);
+    // Messages: the fact one was sent stays, not to whom or what it said.
+    const contacts = [original.email!, original.phone!, scene.guardianEmail];
+    expect(await db().message.count({ where: { recipient: { in: contacts } } })).toBe(0);
+    expect(await db().message.count({ where: { body: { contains: original.firstName } } })).toBe(0);
+    // Ratings keep their stars, not their words; suggestions stay as demand, without who made them; favourites go.
+    expect(await db().rating.findMany({ where: { youngPersonId: person.id }, select: { stars: true, comment: true, wouldGoAgain: true } })).toEqual([
+      { stars: 4, comment: null, wouldGoAgain: true },
+    ]);
+    expect(await db().demandNote.findMany({ where: { councilId: scene.council.id }, select: { text: true, youngPersonId: true } })).toEqual([
+      { text: "Skateboarding lessons", youngPersonId: null },
+    ]);
+    expect(await db().favourite.count({ where: { youngPersonId: person.id } })).toBe(0);
+    // The application: anonymised, its proof of address deleted from the database and the disk.
+    expect(await db().passApplication.findFirstOrThrow({ where: { youngPersonId: person.id } })).toMatchObject({
+      firstName: ANONYMISED_NAME,
+      lastName: "",
+      email: null,
+      phone: null,
+      guardianContact: null,
+      postcode: "AB1",
+      proofFileId: null,
+    });
+    expect(await db().storedFile.findUnique({ where: { id: scene.proof.id } })).toBeNull();
+    await expect(access(path.join(path.resolve(getEnv().UPLOAD_DIR), scene.proof.storedName))).rejects.toMatchObject({ code: "ENOENT" });
+    // Nothing left in the young person's row, anywhere, that matches what identified them.
+    const text = JSON.stringify(await db().youngPerson.findMany({ where: { councilId: scene.council.id, anonymisedAt: { not: null } } }));
+    for (const identifying of [original.firstName, original.lastName, original.email!, original.phone!, original.passCode, "AB1 2CD"]) expect(text).not.toContain(identifying);
+    // And it is on the record that it happened.
+    expect(await db().auditEvent.count({ where: { entityId: person.id, action: "young_person.anonymised" } })).toBe(1);
+  });
+
+  it("changes nothing when it runs a second time", async () => {
+    const scene = await councilWithAFinishedProgramme();
+    await runRetention(db());
+    const snapshot = async () => ({
+      people: await db().youngPerson.findMany({ where: { councilId: scene.council.id }, orderBy: { id: "asc" } }),
+      messages: await db().message.findMany({ orderBy: { id: "asc" } }),
+      audit: await db().auditEvent.count({ where: { councilId: scene.council.id } }),
+      users: await db().user.count(),
+      figures: await figures(scene.council.id),
+    });
+    const once = await snapshot();
+
+    expect(await runRetention(db())).toEqual({ anonymised: 0 });
+    expect(await snapshot()).toEqual(once);
+  });
+
+  it("leaves alone someone still in a live programme, and waits for the council's own retention period", async () => {
+    const scene = await councilWithAFinishedProgramme();
+    await setRetentionMonths(db(), { councilId: scene.council.id, actorUserId: null, months: 24 });
+    await runRetention(db());
+    expect((await personRow(scene.leaver.youngPerson.id)).anonymisedAt).toBeNull();
+
+    await setRetentionMonths(db(), { councilId: scene.council.id, actorUserId: null, months: 12 });
+    await runRetention(db());
+
+    const stillHere = await personRow(scene.stillHere.youngPerson.id);
+    expect(stillHere).toEqual({ ...scene.stillHere.youngPerson });
+    expect((await personRow(scene.leaver.youngPerson.id)).anonymisedAt).not.toBeNull();
+  });
+
+  it("waits while a booking still holds credit, even after the retention period", async () => {
+    const council = await createCouncil();
+    const old = await createProgramme({ councilId: council.id, startsOn: daysFromNow(-800), endsOn: daysFromNow(-425) });
+    const { provider } = await createProvider({ councilId: council.id });
+    const activity = await createActivity({ providerId: provider.id, councilId: council.id });
+    const slot = await createSlot({ activityId: activity.id, startsAt: daysFromNow(-440) });
+    const { youngPerson } = await createYoungPerson({ programmeId: old.id });
+    // Booked and never redeemed, released or marked a no-show: the hold is still open.
+    await bookSlot(db(), { youngPersonId: youngPerson.id, slotId: slot.id, requestKey: randomUUID(), now: daysFromNow(-445) });
+
+    await runRetention(db());
+    expect(await personRow(youngPerson.id)).toEqual({ ...youngPerson });
+  });
+
+  it("accepts a retention period of whole months from 1 to 120, and nothing else", async () => {
+    const council = await createCouncil();
+    for (const months of [0, -3, 121, 6.5, "twelve", null]) {
+      await expectDomainError(setRetentionMonths(db(), { councilId: council.id, actorUserId: null, months }), "INVALID_INPUT", /month/);
+    }
+    expect(await setRetentionMonths(db(), { councilId: council.id, actorUserId: null, months: "18" })).toBe(18);
+    expect((await db().council.findUniqueOrThrow({ where: { id: council.id } })).retentionMonths).toBe(18);
+    // The database refuses what the form would: a bad value written around the domain fails too.
+    await expect(db().council.update({ where: { id: council.id }, data: { retentionMonths: 0 } })).rejects.toThrow(/retentionMonths_range|check constraint/i);
+  });
+
+  it("runs as the maintenance queue's apply-retention job", async () => {
+    const scene = await councilWithAFinishedProgramme();
+    const result = await processJob(fakeJob({ task: "apply-retention" }), "token");
+    expect(result.anonymised).toBeGreaterThanOrEqual(2);
+    for (const { youngPerson } of [scene.leaver, scene.classmate]) expect((await personRow(youngPerson.id)).anonymisedAt).not.toBeNull();
+    expect((await personRow(scene.stillHere.youngPerson.id)).anonymisedAt).toBeNull();
+  });
+});
