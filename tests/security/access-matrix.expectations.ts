@@ -22,6 +22,11 @@ export type Entry = {
   form?: (target: Tenant) => Record<string, string | string[]>;
   /** A JSON body (API routes), with the targeted tenant's records. */
   json?: (target: Tenant) => unknown;
+  /**
+   * The domain's answer (409) when even the rightful caller's form cannot go through today (a session that has not
+   * happened yet cannot be rated): access was granted, and the refusals for other callers are still about who asked.
+   */
+  ownRefusal?: 409;
   /** The action ends the caller's session: call it with a fresh one. */
   endsSession?: boolean;
 };
@@ -85,14 +90,14 @@ export const expectations: Record<string, Entry> = {
   "activities.$activityId": {
     loader: open,
     action: youngPersonOnly,
-    form: (t) => ({ intent: "book", slotId: t.slot.id, requestKey: crypto.randomUUID() }),
+    form: (t) => ({ intent: "book", slotId: t.freeSlot.id, requestKey: crypto.randomUUID() }),
   },
   "admin._index": { loader: platformAdminOnly },
   "admin.queues": { loader: platformAdminOnly, action: platformAdminOnly },
   "api.v1.attendance": { loader: always(405), action: apiKeyOfOwnProvider },
   "api.v1.attendance_.$reportId": { loader: apiKeyOfOwnProvider },
   "api.v1.bookings": { loader: apiKeyOfOwnProvider, action: always(405) },
-  "api.v1.redemptions": { loader: always(405), action: apiKeyOfOwnProvider, json: (t) => ({ code: t.booking.code }) },
+  "api.v1.redemptions": { loader: always(405), action: apiKeyOfOwnProvider, json: (t) => ({ code: t.soonBooking.code }) },
   "apply-for-a-pass": { loader: open, action: open },
   "consent.$token": { loader: unknownToken, action: open, params: () => ({ token: "not-a-real-consent-token" }) },
   "council._index": { loader: officerOfOwnCouncil, action: officerOfOwnCouncil },
@@ -157,6 +162,7 @@ export const expectations: Record<string, Entry> = {
     action: officerNotFinance,
     form: (t) => ({ intent: "freeze", allocationId: t.enroleeAllocation.id }),
   },
+  "council.young-people.$youngPersonId_.export[.]json": { loader: officerNotFinance },
   "council.young-people._index": { loader: officerOfOwnCouncil },
   "council.young-people.import": { loader: officerNotFinance, action: officerNotFinance },
   "council.young-people.new": { loader: officerNotFinance, action: officerNotFinance },
@@ -170,6 +176,7 @@ export const expectations: Record<string, Entry> = {
   // Without the contact a code was sent to, the code page sends the visitor back to ask for one.
   "login.verify": { loader: always("signIn"), action: open },
   logout: { loader: open, action: open, endsSession: true },
+  privacy: { loader: open },
   "provider._index": { loader: staffOfOwnProvider },
   "provider.activities.$id._index": { loader: managerOfOwnProvider, action: managerOfOwnProvider, form: () => ({ intent: "pause" }) },
   "provider.activities.$id.slots": {
@@ -186,6 +193,7 @@ export const expectations: Record<string, Entry> = {
     loader: managerOfOwnProvider,
     action: managerOfOwnProvider,
     form: (t) => ({ intent: "missed", bookingId: t.booking.id }),
+    ownRefusal: 409,
   },
   "provider.bookings._index": { loader: managerOfOwnProvider, action: managerOfOwnProvider },
   "provider.door": { loader: staffOfOwnProvider, action: doorStaffOfOwnProvider, form: (t) => ({ code: t.soonBooking.code }) },
@@ -209,9 +217,10 @@ export const expectations: Record<string, Entry> = {
   // Cancelling someone else's booking answers "We could not find that booking." in the page (409).
   "young._index": { loader: youngPersonOnly, action: refusedWith(409, youngPersonOnly), form: (t) => ({ bookingId: t.booking.id }) },
   "young.bookings.$bookingId.calendar[.]ics": { loader: youngPersonOnly },
-  "young.bookings.$bookingId.rate": { loader: youngPersonOnly, action: youngPersonOnly, form: () => ({ stars: "5", wouldGoAgain: "yes" }) },
-  "young.bookings._index": { loader: youngPersonOnly, action: youngPersonOnly, form: (t) => ({ intent: "cancel", bookingId: t.booking.id }) },
+  "young.bookings.$bookingId.rate": { loader: youngPersonOnly, action: youngPersonOnly, form: () => ({ stars: "5", wouldGoAgain: "yes" }), ownRefusal: 409 },
+  "young.bookings._index": { loader: youngPersonOnly, action: youngPersonOnly, form: (t) => ({ intent: "cancel", bookingId: t.laterBooking.id }) },
   "young.favourites": { loader: youngPersonOnly, action: youngPersonOnly, form: (t) => ({ activityId: t.activity.id, favourite: "true" }) },
+  "young.my-data[.]json": { loader: youngPersonOnly },
   "young.pass": { loader: youngPersonOnly },
   "young.suggest": { loader: youngPersonOnly, action: youngPersonOnly },
 };

@@ -32,10 +32,14 @@ export async function createTenant(label: string) {
   const activity = await createActivity({ providerId: provider.id, councilId: council.id, venueId: venue.id, title: `${label} Climbing ${suffix}`, pricePence: 400 });
   const slot = await createSlot({ activityId: activity.id });
   const soonSlot = await createSlot({ activityId: activity.id, startsAt: new Date(Date.now() + 30 * MINUTE) });
+  const freeSlot = await createSlot({ activityId: activity.id, startsAt: new Date(Date.now() + 10 * 24 * 60 * MINUTE) });
+  const laterSlot = await createSlot({ activityId: activity.id, startsAt: new Date(Date.now() + 14 * 24 * 60 * MINUTE) });
 
   const person = await createYoungPerson({ programmeId: programme.id, firstName: `${label}Kid${suffix}` });
   const booking = await bookSlot(db(), { youngPersonId: person.youngPerson.id, slotId: slot.id, requestKey: randomUUID() });
   const soonBooking = await bookSlot(db(), { youngPersonId: person.youngPerson.id, slotId: soonSlot.id, requestKey: randomUUID() });
+  // Bookings are ended by some allowed requests; each route that ends one gets its own.
+  const laterBooking = await bookSlot(db(), { youngPersonId: person.youngPerson.id, slotId: laterSlot.id, requestKey: randomUUID() });
   // An officer's actions on a person (freeze, top up, revoke) aim at someone other than the signed-in young person.
   const enrolee = await createYoungPerson({ programmeId: programme.id, firstName: `${label}Enrolee${suffix}` });
   const child = await createYoungPerson({ programmeId: programme.id, age: 12, firstName: `${label}Child${suffix}` });
@@ -106,10 +110,14 @@ export async function createTenant(label: string) {
     activity,
     slot,
     soonSlot,
+    laterSlot,
+    /** A session nobody has booked yet. */
+    freeSlot,
     youngPerson: person.youngPerson,
     allocation: person.allocation!,
     booking,
     soonBooking,
+    laterBooking,
     enrolee: enrolee.youngPerson,
     enroleeAllocation: enrolee.allocation!,
     child: child.youngPerson,
