@@ -30,66 +30,75 @@ export async function createTenant(label: string) {
   const programme = await createProgramme({ councilId: council.id, fundedPence: 200_000, baseAllocationPence: 5_000 });
   const { provider, venue } = await createProvider({ councilId: council.id, name: `${label} Leisure ${suffix}` });
   const activity = await createActivity({ providerId: provider.id, councilId: council.id, venueId: venue.id, title: `${label} Climbing ${suffix}`, pricePence: 400 });
-  const slot = await createSlot({ activityId: activity.id });
-  const soonSlot = await createSlot({ activityId: activity.id, startsAt: new Date(Date.now() + 30 * MINUTE) });
-  const freeSlot = await createSlot({ activityId: activity.id, startsAt: new Date(Date.now() + 10 * 24 * 60 * MINUTE) });
-  const laterSlot = await createSlot({ activityId: activity.id, startsAt: new Date(Date.now() + 14 * 24 * 60 * MINUTE) });
+  const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * MINUTE);
+  // Independent records are made side by side; only what depends on another waits for it.
+  const [slot, soonSlot, freeSlot, laterSlot, person, enrolee, child, applicant, manager] = await Promise.all([
+    createSlot({ activityId: activity.id }),
+    createSlot({ activityId: activity.id, startsAt: new Date(Date.now() + 30 * MINUTE) }),
+    createSlot({ activityId: activity.id, startsAt: inDays(10) }),
+    createSlot({ activityId: activity.id, startsAt: inDays(14) }),
+    createYoungPerson({ programmeId: programme.id, firstName: `${label}Kid${suffix}` }),
+    // An officer's actions on a person (freeze, top up, revoke) aim at someone other than the signed-in young person.
+    createYoungPerson({ programmeId: programme.id, firstName: `${label}Enrolee${suffix}` }),
+    createYoungPerson({ programmeId: programme.id, age: 12, firstName: `${label}Child${suffix}` }),
+    createProvider({ councilId: council.id, vetting: "APPLIED", name: `${label} Applicant ${suffix}` }),
+    createMember("PROVIDER_MANAGER", { providerId: provider.id }),
+  ]);
 
-  const person = await createYoungPerson({ programmeId: programme.id, firstName: `${label}Kid${suffix}` });
-  const booking = await bookSlot(db(), { youngPersonId: person.youngPerson.id, slotId: slot.id, requestKey: randomUUID() });
-  const soonBooking = await bookSlot(db(), { youngPersonId: person.youngPerson.id, slotId: soonSlot.id, requestKey: randomUUID() });
-  // Bookings are ended by some allowed requests; each route that ends one gets its own.
-  const laterBooking = await bookSlot(db(), { youngPersonId: person.youngPerson.id, slotId: laterSlot.id, requestKey: randomUUID() });
-  // An officer's actions on a person (freeze, top up, revoke) aim at someone other than the signed-in young person.
-  const enrolee = await createYoungPerson({ programmeId: programme.id, firstName: `${label}Enrolee${suffix}` });
-  const child = await createYoungPerson({ programmeId: programme.id, age: 12, firstName: `${label}Child${suffix}` });
-  await chargePass(db(), { passCode: person.youngPerson.passCode, providerId: provider.id, activityId: activity.id, amountPence: 300, requestKey: randomUUID(), actor: doorActor() });
+  const spending = (async () => {
+    const book = (slotId: string) => bookSlot(db(), { youngPersonId: person.youngPerson.id, slotId, requestKey: randomUUID() });
+    const booking = await book(slot.id);
+    const soonBooking = await book(soonSlot.id);
+    // Bookings are ended by some allowed requests; each route that ends one gets its own.
+    const laterBooking = await book(laterSlot.id);
+    await chargePass(db(), { passCode: person.youngPerson.passCode, providerId: provider.id, activityId: activity.id, amountPence: 300, requestKey: randomUUID(), actor: doorActor() });
+    return { booking, soonBooking, laterBooking };
+  })();
 
-  const applicant = await createProvider({ councilId: council.id, vetting: "APPLIED", name: `${label} Applicant ${suffix}` });
-  const safeguardingFile = await storeFile(db(), {
-    bytes: new TextEncoder().encode("%PDF-1.4 safeguarding policy"),
-    type: "pdf",
-    originalName: "policy.pdf",
-    kind: "SAFEGUARDING_POLICY",
-    councilId: council.id,
-    providerId: applicant.provider.id,
-  });
-  const job = await db().backgroundJob.create({ data: { councilId: council.id, kind: "ISSUE_ALL", status: "SUCCEEDED", processed: 1, total: 1, input: { programmeId: programme.id } } });
-  const run = await db().payoutRun.create({ data: { councilId: council.id, status: "COMPLETED", totalPence: 300n } });
-  const payout = await db().payout.create({
-    data: { runId: run.id, councilId: council.id, providerId: provider.id, amountPence: 300, method: "BANK_FILE", status: "PAID", idempotencyKey: `matrix-${randomUUID()}` },
-  });
+  const storeText = (text: string, fields: Omit<Parameters<typeof storeFile>[1], "bytes" | "type">) => storeFile(db(), { bytes: new TextEncoder().encode(text), type: "pdf", ...fields });
+  const [safeguardingFile, proof, job, run, dispute, report, apiKey, members, spent] = await Promise.all([
+    storeText("%PDF-1.4 safeguarding policy", { originalName: "policy.pdf", kind: "SAFEGUARDING_POLICY", councilId: council.id, providerId: applicant.provider.id }),
+    storeText("%PDF-1.4 council tax bill", { originalName: "bill.pdf", kind: "PROOF_OF_ADDRESS", councilId: council.id }),
+    db().backgroundJob.create({ data: { councilId: council.id, kind: "ISSUE_ALL", status: "SUCCEEDED", processed: 1, total: 1, input: { programmeId: programme.id } } }),
+    db().payoutRun.create({ data: { councilId: council.id, status: "COMPLETED", totalPence: 300n } }),
+    db().dispute.create({ data: { councilId: council.id, providerId: provider.id, kind: "UNKNOWN_CODE", dedupeKey: `matrix-${randomUUID()}`, detail: "A code nobody knows." } }),
+    db().attendanceReport.create({
+      data: { providerId: provider.id, source: "CSV", reference: `matrix-${suffix}.csv`, status: "PROCESSED", lineCount: 0, processedAt: new Date() },
+    }),
+    createApiKey(db(), { providerId: provider.id, name: `${label} till`, actorUserId: manager.id }),
+    Promise.all([
+      createMember("YOUNG_PERSON", { youngPersonId: person.youngPerson.id }),
+      createMember("GUARDIAN", { youngPersonId: child.youngPerson.id }),
+      createMember("DOOR_STAFF", { providerId: provider.id }),
+      createMember("OFFICER", { councilId: council.id }),
+      createMember("FINANCE_OFFICER", { councilId: council.id }),
+    ]),
+    spending,
+  ]);
+  const [youngUser, guardian, doorStaff, officer, finance] = members;
+  const { booking, soonBooking, laterBooking } = spent;
+
+  const [payout, bankFile, application] = await Promise.all([
+    db().payout.create({
+      data: { runId: run.id, councilId: council.id, providerId: provider.id, amountPence: 300, method: "BANK_FILE", status: "PAID", idempotencyKey: `matrix-${randomUUID()}` },
+    }),
+    db().bankFile.create({
+      data: { councilId: council.id, runId: run.id, fileName: "payments.csv", content: "sort_code,account_number\r\n", sha256: "0".repeat(64), totalPence: 300n, lineCount: 1 },
+    }),
+    db().passApplication.create({
+      data: {
+        councilId: council.id,
+        proofFileId: proof.id,
+        firstName: `${label}Applicant`,
+        lastName: "Young",
+        dateOfBirth: new Date(Date.UTC(2012, 0, 1)),
+        postcode: "AB1 2CD",
+        email: `apply-${uniqueSuffix()}@example.test`,
+      },
+    }),
+  ]);
   // A read-only fixture: the payout lists the council's one till charge, as a paid run would.
   await db().redemption.updateMany({ where: { councilId: council.id }, data: { payoutId: payout.id, status: "PAID" } });
-  const bankFile = await db().bankFile.create({
-    data: { councilId: council.id, runId: run.id, fileName: "payments.csv", content: "sort_code,account_number\r\n", sha256: "0".repeat(64), totalPence: 300n, lineCount: 1 },
-  });
-  const proof = await storeFile(db(), { bytes: new TextEncoder().encode("%PDF-1.4 council tax bill"), type: "pdf", originalName: "bill.pdf", kind: "PROOF_OF_ADDRESS", councilId: council.id });
-  const application = await db().passApplication.create({
-    data: {
-      councilId: council.id,
-      proofFileId: proof.id,
-      firstName: `${label}Applicant`,
-      lastName: "Young",
-      dateOfBirth: new Date(Date.UTC(2012, 0, 1)),
-      postcode: "AB1 2CD",
-      email: `apply-${uniqueSuffix()}@example.test`,
-    },
-  });
-  const dispute = await db().dispute.create({
-    data: { councilId: council.id, providerId: provider.id, kind: "UNKNOWN_CODE", dedupeKey: `matrix-${randomUUID()}`, detail: "A code nobody knows." },
-  });
-  const report = await db().attendanceReport.create({
-    data: { providerId: provider.id, source: "CSV", reference: `matrix-${suffix}.csv`, status: "PROCESSED", lineCount: 0, processedAt: new Date() },
-  });
-
-  const youngUser = await createMember("YOUNG_PERSON", { youngPersonId: person.youngPerson.id });
-  const guardian = await createMember("GUARDIAN", { youngPersonId: child.youngPerson.id });
-  const doorStaff = await createMember("DOOR_STAFF", { providerId: provider.id });
-  const manager = await createMember("PROVIDER_MANAGER", { providerId: provider.id });
-  const officer = await createMember("OFFICER", { councilId: council.id });
-  const finance = await createMember("FINANCE_OFFICER", { councilId: council.id });
-  const apiKey = await createApiKey(db(), { providerId: provider.id, name: `${label} till`, actorUserId: manager.id });
 
   const users: Record<Exclude<RoleName, "anonymous" | "admin" | "apiClient">, string> = {
     youngPerson: youngUser.id,
