@@ -13,6 +13,7 @@ import { DomainError } from "~/domain/errors";
 import type { FileKind } from "~/generated/prisma/enums";
 import type { DbTx } from "./db.server";
 import { getEnv } from "./env.server";
+import { formRefusal, readForm, requireCleanText } from "./forms.server";
 import { formatFileSize, MB } from "./file-size";
 
 /** What a file's bytes say it is. Only these are ever accepted. */
@@ -42,14 +43,18 @@ export class UploadTooLargeError extends DomainError {
  */
 export async function parseUploadForm(request: Request, { maxFileBytes }: { maxFileBytes: number }): Promise<FormData> {
   const contentType = request.headers.get("content-type") ?? "";
-  if (!contentType.startsWith("multipart/form-data")) return request.formData();
+  if (!contentType.startsWith("multipart/form-data")) return readForm(request);
   const handler = unstable_composeUploadHandlers(unstable_createMemoryUploadHandler({ maxPartSize: maxFileBytes }));
+  let form: FormData;
   try {
-    return await unstable_parseMultipartFormData(request, handler);
+    form = await unstable_parseMultipartFormData(request, handler);
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) throw new UploadTooLargeError(maxFileBytes);
-    throw error;
+    // No boundary, a cut-off body, a broken part: the sender's mistake, not ours.
+    formRefusal("The form could not be read: it arrived incomplete or malformed. Reload the page and send it again.", 400);
   }
+  requireCleanText(form);
+  return form;
 }
 
 /** The type the bytes show, or null. CSV means UTF-8 text with no NUL bytes (a BOM is allowed). */
