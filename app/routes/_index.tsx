@@ -14,6 +14,7 @@ import { recordUnmetDemand, searchActivities } from "~/domain/providers/catalogu
 import { DISTANCE_MILES, demandNoteSchema, searchFiltersSchema, type SearchFilters } from "~/domain/providers/search-filters";
 import { getActor, homePathFor, requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import {
   ActivityCard,
   accessibilityFeatures,
@@ -97,7 +98,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { youngPerson } = await requireYoungPerson(request);
-  const submission = parseWithZod(await request.formData(), {
+  const submission = parseWithZod(await readForm(request), {
     schema: demandNoteSchema,
   });
   if (submission.status !== "success")

@@ -10,6 +10,7 @@ import { findInvitation, sendActivationCode } from "~/domain/identity/activation
 import { deliverMessage } from "~/domain/notifications/send";
 import { getActor, homePathFor } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { RateLimited } from "~/lib/rate-limit.server";
 import { ErrorSummary, Field, Honeypot, SubmitButton } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
@@ -62,7 +63,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const submission = parseWithZod(formData, { schema: intent === "send" ? sendSchema : codeSchema });
   if (submission.status !== "success") return { result: submission.reply() };

@@ -11,6 +11,7 @@ import { consentStatus, requestGuardianConsent } from "~/domain/identity/consent
 import { deliverMessage } from "~/domain/notifications/send";
 import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { consume, RateLimited } from "~/lib/rate-limit.server";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
@@ -35,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, youngPerson } = await requireYoungPerson(request);
   if (youngPerson.status !== "AWAITING_CONSENT") throw redirect("/young");
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return { result: submission.reply(), sentTo: null };
   try {
     // A message to someone else's phone: a few a quarter of an hour is plenty.

@@ -10,6 +10,7 @@ import { completeActivation, findInvitation, maskEmail, maskPhone } from "~/doma
 import { normaliseContact } from "~/domain/identity/contact";
 import { getDb } from "~/lib/db.server";
 import { outboxPageEnabled } from "~/lib/env.server";
+import { readForm } from "~/lib/forms.server";
 import { RateLimited } from "~/lib/rate-limit.server";
 import { startSession } from "~/lib/session.server";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
@@ -57,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return { result: submission.reply() };
   const { code, via, contact, oneTimeCode } = submission.value;
   try {

@@ -23,6 +23,7 @@ import {
 } from "~/domain/providers/catalogue";
 import { getActor, requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import {
   CategoryGlyph,
   accessibilityLabel,
@@ -101,7 +102,7 @@ type ActionReply = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { youngPerson } = await requireYoungPerson(request);
   const parsed = actionSchema.safeParse(
-    Object.fromEntries(await request.formData())
+    Object.fromEntries(await readForm(request))
   );
   if (!parsed.success)
     return data<ActionReply>(

@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { requirePlatformAdmin } from "~/lib/auth.server";
+import { readForm } from "~/lib/forms.server";
 import { logger } from "~/lib/logger.server";
 import { DataTable } from "~/ui/data-table";
 import { formatDateTime } from "~/ui/dates";
@@ -31,7 +32,7 @@ const retrySchema = z.object({ intent: z.literal("retry"), queue: queueSchema, j
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requirePlatformAdmin(request);
-  const parsed = retrySchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = retrySchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ error: "That retry is not recognised. Reload the page and try again." }, { status: 400 });
   const queue = parsed.data.queue as (typeof QUEUE_NAMES)[number];
   try {

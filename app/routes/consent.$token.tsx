@@ -8,6 +8,7 @@ import { z } from "zod";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { giveGuardianConsent, readConsentLink } from "~/domain/identity/consent";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { startSession } from "~/lib/session.server";
 import { CheckboxField, ErrorSummary, SubmitButton } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
@@ -37,7 +38,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return { result: submission.reply(), problem: null };
   try {
     const consent = await giveGuardianConsent(getDb(), params.token ?? "");

@@ -7,6 +7,7 @@ import { councilMoneySummary } from "~/domain/evidence/budget";
 import { checkLedgerNow, latestLedgerCheck } from "~/domain/evidence/ledger-checks";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { formatDate, formatDateTime } from "~/ui/dates";
 import { SubmitButton } from "~/ui/forms";
 import { DataTable } from "~/ui/data-table";
@@ -25,6 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** "Check now": the full ledger check on demand, recorded for everyone who opens the page next. */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request);
+  // The button posts an empty form; a body that is not one is refused like on every other action.
+  await readForm(request);
   await checkLedgerNow(getDb(), { councilId, actorUserId: actor.userId });
   throw redirect("/council");
 }

@@ -12,6 +12,7 @@ import { reasonSchema } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { formatFileSize } from "~/lib/file-size";
+import { readForm } from "~/lib/forms.server";
 import { SummaryList } from "~/ui/data-table";
 import { formatDate, formatDateTime } from "~/ui/dates";
 import { Field, SubmitButton } from "~/ui/forms";
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
-  const submission = parseWithZod(await request.formData(), { schema: decisionSchema });
+  const submission = parseWithZod(await readForm(request), { schema: decisionSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), intent: String(submission.payload.intent ?? "") }, { status: 400 });
   const context = { councilId, actorUserId: actor.userId };
   try {

@@ -9,6 +9,7 @@ import { isDomainError } from "~/domain/errors";
 import { DECISION_LABELS, decideDispute, disputeDetail, disputeKindLabel } from "~/domain/reconciliation";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { formatDateTime } from "~/ui/dates";
 import { Choice, Fieldset } from "~/ui/fieldset";
 import { ErrorSummary, SubmitButton, TextareaField } from "~/ui/forms";
@@ -65,7 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request);
   await load(councilId, params.disputeId);
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
     await decideDispute(getDb(), {

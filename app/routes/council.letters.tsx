@@ -9,6 +9,7 @@ import { filterFromUrl, NEEDS_LABELS } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/forms.server";
 import { logger } from "~/lib/logger.server";
 import { enqueue } from "~/lib/queues.server";
 import { SummaryList } from "~/ui/data-table";
@@ -33,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const url = new URL(request.url);
   const { page: _page, status: _status, ...filter } = filterFromUrl(url);
   const db = getDb();

@@ -6,10 +6,11 @@ import { filterFromUrl } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/forms.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const { page: _page, status: _status, ...filter } = filterFromUrl(new URL(request.url));
   const db = getDb();
   const council = await db.council.findUniqueOrThrow({ where: { id: councilId }, select: { name: true } });

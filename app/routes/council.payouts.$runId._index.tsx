@@ -8,6 +8,7 @@ import { approvePayoutRun, generateBankFile, latestReconciliation, markBankFileP
 import { PAYOUT_STATUS_WORDS, RUN_STATUS_WORDS } from "~/domain/settlement/words";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { enqueue } from "~/lib/queues.server";
 import { logger } from "~/lib/logger.server";
 import { DataTable, SummaryList } from "~/ui/data-table";
@@ -62,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["FINANCE_OFFICER"]);
   const runId = runIdSchema.safeParse(params.runId);
   if (!runId.success) notFound();
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ error: "That action is not recognised. Reload the page and try again." }, { status: 400 });
   const db = getDb();
   const input = parsed.data;

@@ -9,6 +9,7 @@ import { CATEGORY_LABELS, NEEDS_LABELS } from "~/domain/programmes/forms";
 import type { NeedsFlag } from "~/generated/prisma/enums";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { startInBackground } from "./council.jobs.server";
 import { SummaryList } from "~/ui/data-table";
 import { formatDate } from "~/ui/dates";
@@ -43,6 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
+  // The button posts an empty form; a body that is not one is refused like on every other action.
+  await readForm(request);
   try {
     const job = await startIssueAll(getDb(), { councilId, actorUserId: actor.userId }, params.programmeId!);
     await startInBackground(job.id);

@@ -8,6 +8,7 @@ import { getProgramme, updateProgramme } from "~/domain/programmes";
 import { programmeData, programmeFormSchema } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { ProgrammeForm, programmeDefaults } from "~/ui/programme-form";
 import { CouncilShell } from "~/ui/shells";
 
@@ -28,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
-  const submission = parseWithZod(await request.formData(), { schema: programmeFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: programmeFormSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
     await updateProgramme(getDb(), { councilId, actorUserId: actor.userId }, params.programmeId!, programmeData(submission.value));

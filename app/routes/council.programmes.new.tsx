@@ -8,6 +8,7 @@ import { createProgramme } from "~/domain/programmes";
 import { programmeData, programmeFormSchema } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { ProgrammeForm } from "~/ui/programme-form";
 import { CouncilShell } from "~/ui/shells";
 
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
-  const submission = parseWithZod(await request.formData(), { schema: programmeFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: programmeFormSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
     const programme = await createProgramme(getDb(), { councilId, actorUserId: actor.userId }, programmeData(submission.value));

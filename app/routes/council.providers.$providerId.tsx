@@ -20,6 +20,7 @@ import {
 } from "~/domain/providers/vetting";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { formatDate, formatDateTime } from "~/ui/dates";
 import { SummaryList } from "~/ui/data-table";
 import { CheckboxField, ErrorSummary, SubmitButton, TextareaField } from "~/ui/forms";
@@ -86,7 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
   const providerId = providerIdSchema.safeParse(params.providerId);
   if (!providerId.success) throw data({ message: "We could not find that provider." }, { status: 404 });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema });
   const intent = (formData.get("intent") as Intent | null) ?? null;
   if (submission.status !== "success") return data<ActionData>({ intent, result: submission.reply() }, { status: 400 });

@@ -11,6 +11,7 @@ import { actOnPass, getYoungPersonForOfficer, type PassAction } from "~/domain/p
 import { NEEDS_LABELS, passActionSchema, STATUS_LABELS } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { DataTable, SummaryList } from "~/ui/data-table";
 import { formatDate, formatDateTime } from "~/ui/dates";
 import { Field, SelectField, SubmitButton } from "~/ui/forms";
@@ -46,7 +47,7 @@ const DONE: Record<string, string> = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
-  const submission = parseWithZod(await request.formData(), { schema: passActionSchema });
+  const submission = parseWithZod(await readForm(request), { schema: passActionSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), intent: String(submission.payload.intent ?? "") }, { status: 400 });
   const value = submission.value;
   const passAction: PassAction =

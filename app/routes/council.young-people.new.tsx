@@ -9,6 +9,7 @@ import { addYoungPerson } from "~/domain/programmes";
 import { NEEDS_LABELS, youngPersonFormSchema } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { Choice, Fieldset } from "~/ui/fieldset";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
 import { CouncilShell } from "~/ui/shells";
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
-  const submission = parseWithZod(await request.formData(), { schema: youngPersonFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: youngPersonFormSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   let id: string;
   try {

@@ -10,6 +10,7 @@ import { budgetLeft, countGroupTopUp, startGroupTopUp } from "~/domain/programme
 import { filterFromUrl, groupTopUpSchema, NEEDS_LABELS, STATUS_LABELS } from "~/domain/programmes/forms";
 import { requireOfficer } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { startInBackground } from "./council.jobs.server";
 import { DataTable } from "~/ui/data-table";
 import { ErrorSummary, Field, SelectField, SubmitButton } from "~/ui/forms";
@@ -34,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, councilId } = await requireOfficer(request, ["OFFICER"]);
-  const submission = parseWithZod(await request.formData(), { schema: groupTopUpSchema });
+  const submission = parseWithZod(await readForm(request), { schema: groupTopUpSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const { programmeId, amount, reason, ...filter } = submission.value;
   let jobId: string;

@@ -13,6 +13,7 @@ import { deliverMessage } from "~/domain/notifications/send";
 import { getActor } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { outboxPageEnabled } from "~/lib/env.server";
+import { readForm } from "~/lib/forms.server";
 import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
 import { startSession } from "~/lib/session.server";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
@@ -59,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token ?? "";
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   try {
     if (intent === "accept") {

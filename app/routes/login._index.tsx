@@ -11,6 +11,7 @@ import { deliverMessage } from "~/domain/notifications/send";
 import { getActor, homePathFor, safeRedirect } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { outboxPageEnabled } from "~/lib/env.server";
+import { readForm } from "~/lib/forms.server";
 import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
 import { ErrorSummary, Field, Honeypot, SubmitButton } from "~/ui/forms";
 import { PublicShell } from "~/ui/shells";
@@ -34,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema });
   if (submission.status !== "success") return { result: submission.reply() };
   if (submission.value.website) return { result: submission.reply({ formErrors: ["Something went wrong. Try again."] }) };

@@ -11,6 +11,7 @@ import { verifySignInCode } from "~/domain/identity/sign-in";
 import { homePathFor, loadActor, safeRedirect } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { outboxPageEnabled } from "~/lib/env.server";
+import { readForm } from "~/lib/forms.server";
 import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
 import { startSession } from "~/lib/session.server";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return { result: submission.reply() };
   const contact = normaliseContact(submission.value.contact);
   if (!contact) throw redirect("/login");

@@ -10,6 +10,7 @@ import { cancelSlotSchema, changeCapacitySchema, oneOffSlotSchema, slotSeriesSch
 import { activitySlots, addOneOffSlot, addSlotSeries, cancelProviderSlot, changeSlotCapacity } from "~/domain/providers/schedule";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { DataTable } from "~/ui/data-table";
 import { formatDate, formatDateTime, formatTime } from "~/ui/dates";
 import { Choice, Fieldset } from "~/ui/fieldset";
@@ -42,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, providerId } = await requireProviderStaff(request, ["PROVIDER_MANAGER"]);
   const who = { userId: actor.userId, providerId };
   const db = getDb();
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const activityId = params.id ?? "";
   const here = `/provider/activities/${activityId}/slots`;

@@ -9,6 +9,7 @@ import { isDomainError } from "~/domain/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/domain/providers/api-keys";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { DataTable } from "~/ui/data-table";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, providerId } = await requireProviderStaff(request, ["PROVIDER_MANAGER"]);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "revoke") {
     const parsed = revokeSchema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) throw data({ message: "We could not find that API key." }, { status: 404 });

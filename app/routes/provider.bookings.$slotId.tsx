@@ -8,6 +8,7 @@ import { isDomainError } from "~/domain/errors";
 import { londonDay, markMissed, slotRegister } from "~/domain/providers/register";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { Notice } from "~/ui/notice";
 import { RegisterTable } from "~/ui/register-table";
 import { ProviderShell } from "~/ui/shells";
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { providerId } = await requireProviderStaff(request, ["PROVIDER_MANAGER"]);
-  const parsed = missedSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = missedSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ error: "Choose a booking to mark as missed.", marked: null }, { status: 400 });
   if (!z.string().uuid().safeParse(params.slotId).success) return data({ error: "We could not find that session.", marked: null }, { status: 404 });
   try {

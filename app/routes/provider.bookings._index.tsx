@@ -8,6 +8,7 @@ import { isDomainError } from "~/domain/errors";
 import { dayRegister, londonDay, markMissed } from "~/domain/providers/register";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { formatDate } from "~/ui/dates";
 import { Notice } from "~/ui/notice";
 import { RegisterTable } from "~/ui/register-table";
@@ -32,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { providerId } = await requireProviderStaff(request, ["PROVIDER_MANAGER"]);
-  const parsed = missedSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = missedSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ error: "Choose a booking to mark as missed.", marked: null }, { status: 400 });
   try {
     const result = await markMissed(getDb(), { providerId, bookingId: parsed.data.bookingId });

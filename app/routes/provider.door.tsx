@@ -13,6 +13,7 @@ import type { RedeemResult } from "~/domain/booking";
 import { chargeAtDoor, passAtDoor, scanAtDoor, type DoorCharged, type DoorPass } from "~/domain/providers/door";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
 import { formatDateTime, formatTime } from "~/ui/dates";
 import { DoorShell } from "~/ui/door-shell";
@@ -59,7 +60,7 @@ type DoorReply =
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, providerId } = await requireProviderStaff(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const doorActor = { userId: actor.userId, name: actor.displayName };
 
   if (formData.get("intent") === "charge") {

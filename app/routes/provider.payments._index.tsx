@@ -11,6 +11,7 @@ import { bankDetailsSchema } from "~/domain/providers/bank-details";
 import { choosePayoutMethod, providerPaymentSettings, saveBankDetails, startStripeOnboarding } from "~/domain/settlement";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { getStripe } from "~/lib/stripe.server";
 import { stripeReturnUrls } from "./provider.payments.server";
 import { SummaryList } from "~/ui/data-table";
@@ -36,7 +37,7 @@ const otherSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, providerId } = await requireProviderStaff(request, ["PROVIDER_MANAGER"]);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const db = getDb();
   if (formData.get("intent") === "bank-details") {
     const submission = parseWithZod(formData, { schema: bankSchema });

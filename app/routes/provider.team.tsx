@@ -10,6 +10,7 @@ import { inviteStaff, providerTeam, removeTeamMember, withdrawStaffInvitation } 
 import { deliverMessage } from "~/domain/notifications/send";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { DataTable } from "~/ui/data-table";
 import { formatDate } from "~/ui/dates";
 import { ErrorSummary, Field, SelectField, SubmitButton } from "~/ui/forms";
@@ -44,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { providerId, actor } = await requireProviderStaff(request, ["PROVIDER_MANAGER"]);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   try {
     if (intent === "remove") {

@@ -9,6 +9,7 @@ import { ACCESSIBILITY_LABELS, venueSchema } from "~/domain/providers/forms";
 import { createVenue, getVenue, updateVenue } from "~/domain/providers/venues";
 import { requireProviderStaff } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { Choice, Fieldset } from "~/ui/fieldset";
 import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
 import { ProviderShell } from "~/ui/shells";
@@ -30,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, providerId } = await requireProviderStaff(request, ["PROVIDER_MANAGER"]);
-  const submission = parseWithZod(await request.formData(), { schema: venueSchema });
+  const submission = parseWithZod(await readForm(request), { schema: venueSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: submission.status === "error" ? 400 : 200 });
   const who = { userId: actor.userId, providerId };
   try {

@@ -12,6 +12,7 @@ import { favouriteIds } from "~/domain/young/choices";
 import { recentActivities, suggestionsFor } from "~/domain/young/home";
 import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { ActivityCard } from "~/ui/activity-card";
 import { formatDate, formatDateTime, isoDateTime } from "~/ui/dates";
 import { FavouriteButton } from "~/ui/favourite-button";
@@ -56,7 +57,7 @@ const cancelSchema = z.object({ bookingId: z.string().uuid() });
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, youngPerson } = await requireYoungPerson(request);
-  const parsed = cancelSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = cancelSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ error: "Choose a booking to cancel.", cancelled: null }, { status: 400 });
   try {
     const result = await cancelBooking(getDb(), { bookingId: parsed.data.bookingId, youngPersonId: youngPerson.id, actorUserId: actor.userId });

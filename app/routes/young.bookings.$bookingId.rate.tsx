@@ -10,6 +10,7 @@ import { rateableBooking, rateBooking } from "~/domain/young/choices";
 import { COMMENT_MAX } from "~/domain/young/limits";
 import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { formatDate } from "~/ui/dates";
 import { ErrorSummary, SubmitButton, TextareaField } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
@@ -45,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, youngPerson, bookingId } = await actorAndBooking(request, params.bookingId);
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
     await rateBooking(

@@ -10,6 +10,7 @@ import { myBookings, passSummary, type PastBookingStatus } from "~/domain/bookin
 import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { formatDateTime, formatTime, isoDateTime } from "~/ui/dates";
 import { Money } from "~/ui/money";
 import { Notice } from "~/ui/notice";
@@ -46,7 +47,7 @@ type CancelReply =
 
 export async function action({ request }: ActionFunctionArgs) {
   const { actor, youngPerson } = await requireYoungPerson(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const leaving = leaveSchema.safeParse(form);
   if (leaving.success) {
     try {

@@ -7,6 +7,7 @@ import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { favouriteActivities, setFavourite } from "~/domain/young/choices";
 import { requireYoungPerson, safeRedirect } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { ActivityCard } from "~/ui/activity-card";
 import { FavouriteButton } from "~/ui/favourite-button";
 import { YoungShell } from "~/ui/shells";
@@ -31,7 +32,7 @@ const schema = z.object({
 
 export async function action({ request }: ActionFunctionArgs) {
   const { youngPerson } = await requireYoungPerson(request);
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) throw data({ message: "Choose an activity to save." }, { status: 400 });
   try {
     await setFavourite(getDb(), { youngPersonId: youngPerson.id, councilId: youngPerson.councilId }, { activityId: parsed.data.activityId, favourite: parsed.data.favourite === "true" });

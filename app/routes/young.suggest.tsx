@@ -10,6 +10,7 @@ import { suggestActivity } from "~/domain/young/choices";
 import { SUGGESTION_MAX } from "~/domain/young/limits";
 import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { categories, categoryLabel } from "~/ui/activity-card";
 import { ErrorSummary, SelectField, SubmitButton, TextareaField } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
@@ -33,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { youngPerson } = await requireYoungPerson(request);
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   try {
     await suggestActivity(getDb(), { youngPersonId: youngPerson.id, councilId: youngPerson.councilId }, { text: submission.value.text, category: submission.value.category ?? null });
