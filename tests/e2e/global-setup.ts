@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import pg from "pg";
+import { startFakeStripeServer } from "./fake-stripe-server";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const PORT = Number(process.env.E2E_PORT ?? 3310);
@@ -11,6 +12,11 @@ const DB_NAME = `playpass_e2e_${process.pid}`;
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /** The e2e database, for checks a test makes straight against it (verifyLedger). */
+    databaseURL: string;
+    /** The fake Stripe that web and workers both call (tests/e2e/fake-stripe-server.ts). */
+    fakeStripeURL: string;
+    stripeWebhookSecret: string;
   }
 }
 
@@ -41,6 +47,8 @@ export default async function setup(project: TestProject) {
   await admin.end();
 
   const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
+  const fakeStripe = await startFakeStripeServer();
+  const stripeWebhookSecret = `whsec_e2e_${randomBytes(16).toString("hex")}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -51,6 +59,11 @@ export default async function setup(project: TestProject) {
     // Every browser test signs its people in from this one machine.
     RATE_LIMIT_MULTIPLIER: "100",
     PORT: String(PORT),
+    APP_URL: `http://localhost:${PORT}`,
+    // Stripe is on, impersonated by one fake both processes share.
+    STRIPE_SECRET_KEY: "sk_test_playpass_e2e",
+    STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
+    STRIPE_API_BASE: fakeStripe.url,
     LOG_LEVEL: "warn",
     PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? `${process.cwd()}/prisma/schema-engine-wasm.mjs`,
   };
@@ -66,6 +79,9 @@ export default async function setup(project: TestProject) {
   const baseURL = `http://localhost:${PORT}`;
   await waitForHealth(`${baseURL}/healthz`, processes);
   project.provide("baseURL", baseURL);
+  project.provide("databaseURL", databaseUrl);
+  project.provide("fakeStripeURL", fakeStripe.url);
+  project.provide("stripeWebhookSecret", stripeWebhookSecret);
 
   return async () => {
     const stopped = Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : null)));
@@ -78,6 +94,7 @@ export default async function setup(project: TestProject) {
     }, 25_000);
     await stopped;
     clearTimeout(killer);
+    await fakeStripe.close();
     const cleanup = new pg.Client({ connectionString: ADMIN_URL });
     await cleanup.connect();
     await cleanup.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
