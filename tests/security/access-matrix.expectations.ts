@@ -20,6 +20,11 @@ export type Entry = {
   params?: (target: Tenant) => Record<string, string>;
   /** The form an allowed caller would send, built from the targeted tenant's records; refused callers send it too. */
   form?: (target: Tenant) => Record<string, string | string[]>;
+  /**
+   * Forms for the caller's own page that name another tenant's record (their pass in my council's person's page):
+   * every caller allowed on the page sends each, and each must be refused (4xx) and change nothing.
+   */
+  crossForms?: (mine: Tenant, theirs: Tenant) => Record<string, string | string[]>[];
   /** A JSON body (API routes), with the targeted tenant's records. */
   json?: (target: Tenant) => unknown;
   /**
@@ -91,6 +96,7 @@ export const expectations: Record<string, Entry> = {
     loader: open,
     action: youngPersonOnly,
     form: (t) => ({ intent: "book", slotId: t.freeSlot.id, requestKey: crypto.randomUUID() }),
+    crossForms: (_mine, theirs) => [{ intent: "book", slotId: theirs.freeSlot.id, requestKey: crypto.randomUUID() }],
   },
   "admin._index": { loader: platformAdminOnly },
   "admin.queues": { loader: platformAdminOnly, action: platformAdminOnly },
@@ -122,7 +128,15 @@ export const expectations: Record<string, Entry> = {
   "council.jobs._index": { loader: officerOfOwnCouncil },
   "council.letters": { loader: officerNotFinance, action: officerNotFinance },
   "council.letters_.pdf": { action: officerNotFinance },
-  "council.payouts.$runId._index": { loader: officerOfOwnCouncil, action: financeOfficerOnly, form: () => ({ intent: "bank-file" }) },
+  "council.payouts.$runId._index": {
+    loader: officerOfOwnCouncil,
+    action: financeOfficerOnly,
+    form: () => ({ intent: "bank-file" }),
+    crossForms: (_mine, theirs) => [
+      { intent: "mark-file-paid", bankFileId: theirs.bankFile.id },
+      { intent: "retry", payoutId: theirs.payout.id },
+    ],
+  },
   "council.payouts.$runId.bank-files.$fileId": { loader: officerOfOwnCouncil, params: (t) => ({ fileId: t.bankFile.id }) },
   "council.payouts.$runId.statements.$payoutId": { loader: officerOfOwnCouncil },
   "council.payouts._index": { loader: officerOfOwnCouncil, action: financeOfficerOnly },
@@ -161,12 +175,20 @@ export const expectations: Record<string, Entry> = {
     loader: officerOfOwnCouncil,
     action: officerNotFinance,
     form: (t) => ({ intent: "freeze", allocationId: t.enroleeAllocation.id }),
+    crossForms: (_mine, theirs) => [
+      { intent: "freeze", allocationId: theirs.enroleeAllocation.id },
+      { intent: "issue", programmeId: theirs.programme.id },
+    ],
   },
   "council.young-people.$youngPersonId_.export[.]json": { loader: officerNotFinance },
   "council.young-people._index": { loader: officerOfOwnCouncil },
   "council.young-people.import": { loader: officerNotFinance, action: officerNotFinance },
   "council.young-people.new": { loader: officerNotFinance, action: officerNotFinance },
-  "council.young-people.top-up": { loader: officerNotFinance, action: officerNotFinance },
+  "council.young-people.top-up": {
+    loader: officerNotFinance,
+    action: officerNotFinance,
+    crossForms: (_mine, theirs) => [{ programmeId: theirs.programme.id, amount: "5", reason: "A reward for everyone who came." }],
+  },
   "dev.outbox": { loader: open },
   "files.$fileId": { loader: fileReaders },
   "guardian._index": { loader: guardianOnly },
@@ -183,9 +205,17 @@ export const expectations: Record<string, Entry> = {
     loader: managerOfOwnProvider,
     action: managerOfOwnProvider,
     form: (t) => ({ intent: "capacity", slotId: t.slot.id, capacity: "12" }),
+    crossForms: (_mine, theirs) => [
+      { intent: "capacity", slotId: theirs.slot.id, capacity: "12" },
+      { intent: "cancel", slotId: theirs.slot.id, reason: "The pool is closed for repairs." },
+    ],
   },
   "provider.activities._index": { loader: managerOfOwnProvider },
-  "provider.api-keys": { loader: managerOfOwnProvider, action: managerOfOwnProvider },
+  "provider.api-keys": {
+    loader: managerOfOwnProvider,
+    action: managerOfOwnProvider,
+    crossForms: (_mine, theirs) => [{ intent: "revoke", keyId: theirs.apiKeyId }],
+  },
   "provider.application": { loader: staffOfOwnProvider },
   "provider.attendance.$reportId": { loader: managerOfOwnProvider },
   "provider.attendance._index": { loader: managerOfOwnProvider, action: managerOfOwnProvider },
@@ -194,9 +224,19 @@ export const expectations: Record<string, Entry> = {
     action: managerOfOwnProvider,
     form: (t) => ({ intent: "missed", bookingId: t.booking.id }),
     ownRefusal: 409,
+    crossForms: (_mine, theirs) => [{ intent: "missed", bookingId: theirs.booking.id }],
   },
   "provider.bookings._index": { loader: managerOfOwnProvider, action: managerOfOwnProvider },
-  "provider.door": { loader: staffOfOwnProvider, action: doorStaffOfOwnProvider, form: (t) => ({ code: t.soonBooking.code }) },
+  "provider.door": {
+    loader: staffOfOwnProvider,
+    action: doorStaffOfOwnProvider,
+    form: (t) => ({ code: t.soonBooking.code }),
+    crossForms: (mine, theirs) => [
+      // A till charge to a pass of a council this provider does not serve, and to my council's pass for their activity.
+      { intent: "charge", passCode: theirs.youngPerson.passCode, activityId: mine.activity.id, amount: "3.00", requestKey: crypto.randomUUID() },
+      { intent: "charge", passCode: mine.youngPerson.passCode, activityId: theirs.activity.id, amount: "3.00", requestKey: crypto.randomUUID() },
+    ],
+  },
   "provider.earnings.$payoutId": { loader: managerOfOwnProvider },
   "provider.earnings.$payoutId_.statement[.]csv": { loader: managerOfOwnProvider },
   "provider.earnings.$payoutId_.statement[.]pdf": { loader: managerOfOwnProvider },

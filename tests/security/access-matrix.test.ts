@@ -66,7 +66,9 @@ function urlOf(route: (typeof routes)[number], params: Record<string, string>): 
   return route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name]!));
 }
 
-async function requestFor(route: (typeof routes)[number], entry: Entry, method: Method, role: RoleName, whose: Whose) {
+type Form = Record<string, string | string[]>;
+
+async function requestFor(route: (typeof routes)[number], entry: Entry, method: Method, role: RoleName, whose: Whose, form?: Form) {
   const target = tenantOf(whose);
   const params = paramsFor(route, entry, target);
   const url = new URL(urlOf(route, params), "http://localhost");
@@ -78,7 +80,7 @@ async function requestFor(route: (typeof routes)[number], entry: Entry, method: 
     return { request: new Request(url, { method: "POST", headers: { ...headers, "Content-Type": "application/json", "Idempotency-Key": randomUUID() }, body }), params };
   }
   const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(entry.form?.(target) ?? {})) for (const one of [value].flat()) body.append(name, one);
+  for (const [name, value] of Object.entries(form ?? entry.form?.(target) ?? {})) for (const one of [value].flat()) body.append(name, one);
   return { request: new Request(url, { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: body.toString() }), params };
 }
 
@@ -104,9 +106,9 @@ function answerOf(value: unknown): Outcome | string {
 
 type Answer = { answer: Outcome | string; body: string };
 
-async function call(route: (typeof routes)[number], entry: Entry, method: Method, role: RoleName, whose: Whose): Promise<Answer> {
+async function call({ route, entry, method, role, whose, form }: Case): Promise<Answer> {
   const handler = (await modules[route.file]!())[method]!;
-  const { request, params } = await requestFor(route, entry, method, role, whose);
+  const { request, params } = await requestFor(route, entry, method, role, whose, form);
   try {
     const value = await handler({ request, params, context: {} });
     return { answer: answerOf(value), body: await bodyOf(value) };
@@ -135,12 +137,15 @@ function catalogueOf(t: Tenant): string[] {
 
 const REFUSALS = new Set<Outcome | string>([401, 403, 404, 405, "signIn"]);
 
-function matches(expected: Outcome, actual: Outcome | string): boolean {
+function matches(expected: Expected, actual: Outcome | string): boolean {
+  if (expected === "refused") return typeof actual === "number" && actual >= 400 && actual < 500;
   if (expected === "allow") return typeof actual === "number" && actual < 500 && !REFUSALS.has(actual);
   return expected === actual;
 }
 
-type Case = { route: (typeof routes)[number]; entry: Entry; method: Method; role: RoleName; whose: Whose; expected: Outcome };
+/** "refused": any 4xx, for a request whose form names another tenant's record inside the caller's own page. */
+type Expected = Outcome | "refused";
+type Case = { route: (typeof routes)[number]; entry: Entry; method: Method; role: RoleName; whose: Whose; expected: Expected; form?: Form; label?: string };
 
 function casesOf(route: (typeof routes)[number]): Case[] {
   const entry = expectations[route.id];
@@ -156,11 +161,17 @@ function casesOf(route: (typeof routes)[number]): Case[] {
         cases.push({ route, entry, method, role, whose, expected: rule(role, whose) });
       }
     }
+    if (method === "action") {
+      // The caller's own page, with another tenant's record slipped into the form.
+      (entry.crossForms?.(world.mine, world.theirs) ?? []).forEach((form, i) => {
+        for (const role of ROLES) if (rule(role, "own") === "allow") cases.push({ route, entry, method, role, whose: "own", expected: "refused", form, label: `cross form ${i + 1}` });
+      });
+    }
   }
   return cases;
 }
 
-const describeCase = (c: Case) => `${c.method === "loader" ? "GET" : "POST"} ${c.route.id} as ${c.role} (${c.whose})`;
+const describeCase = (c: Case) => `${c.method === "loader" ? "GET" : "POST"} ${c.route.id} as ${c.role} (${c.label ?? c.whose})`;
 
 /** What a request may write without changing anyone's records: book-keeping about the caller, not data. */
 const BOOKKEEPING: Record<string, string[] | "all"> = {
@@ -215,7 +226,7 @@ beforeAll(async () => {
   before = await fingerprint();
   const refused = routes.flatMap(casesOf).filter((c) => c.expected !== "allow");
   await inParallel(refused, REFUSED_AT_ONCE, async (c) => {
-    refusedAnswers.set(describeCase(c), (await call(c.route, c.entry, c.method, c.role, c.whose)).answer);
+    refusedAnswers.set(describeCase(c), (await call(c)).answer);
   });
   after = await fingerprint();
 }, 120_000);
@@ -277,7 +288,7 @@ describe("the access-control matrix", () => {
     it(`${route.id}: every role gets the expected answer`, async () => {
       const cases = casesOf(route);
       const allowed = cases.filter((c) => c.expected === "allow");
-      const replies = await Promise.all(allowed.map((c) => call(c.route, c.entry, c.method, c.role, c.whose)));
+      const replies = await Promise.all(allowed.map((c) => call(c)));
       const wrong = [
         ...allowed.map((c, i) => [c, replies[i]!.answer] as const),
         ...cases.filter((c) => c.expected !== "allow").map((c) => [c, refusedAnswers.get(describeCase(c))!] as const),
@@ -288,7 +299,7 @@ describe("the access-control matrix", () => {
 
       // The form an entry gives is one its rightful caller gets through with, so the refusals above were about who
       // asked. Two rightful callers send it at once, so one getting through is enough (the other may find it done).
-      const ownActions = allowed.map((c, i) => [c, replies[i]!.answer] as const).filter(([c]) => c.method === "action" && c.whose === "own");
+      const ownActions = allowed.map((c, i) => [c, replies[i]!.answer] as const).filter(([c]) => c.method === "action" && c.whose === "own" && !c.form);
       const entry = expectations[route.id];
       if (ownActions.length > 0 && (entry?.form || entry?.json)) {
         const through = ownActions.some(([, answer]) => typeof answer === "number" && (answer < 400 || answer === entry.ownRefusal));
