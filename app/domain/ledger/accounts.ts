@@ -44,6 +44,19 @@ export async function providerPayableAccountId(tx: DbTx, councilId: string, prov
   return found.id;
 }
 
+/** The payable accounts of many providers of one council (created where missing), by provider id. */
+export async function providerPayableAccountIds(tx: DbTx, councilId: string, providerIds: readonly string[]): Promise<Map<string, string>> {
+  if (providerIds.length === 0) return new Map();
+  await tx.$executeRaw`
+    INSERT INTO "Account" ("councilId", "type", "providerId")
+    SELECT ${councilId}::uuid, 'PROVIDER_PAYABLE', p.id FROM unnest(${providerIds}::uuid[]) AS p(id)
+    ON CONFLICT ("councilId", "providerId") WHERE "type" = 'PROVIDER_PAYABLE' DO NOTHING`;
+  const rows = await tx.$queryRaw<{ id: string; providerId: string }[]>`
+    SELECT "id", "providerId" FROM "Account"
+    WHERE "councilId" = ${councilId}::uuid AND "type" = 'PROVIDER_PAYABLE' AND "providerId" = ANY(${providerIds}::uuid[])`;
+  return new Map(rows.map((r) => [r.providerId, r.id]));
+}
+
 export async function createWalletAccount(tx: DbTx, councilId: string, allocationId: string): Promise<string> {
   const account = await tx.account.create({
     data: { councilId, type: "WALLET", allocationId },

@@ -1,9 +1,10 @@
 // The ledger: double-entry transfers between accounts, the one way money moves in Playpass.
-export { postTransfer, type TransferInput, type PostedTransfer } from "./transfers";
+export { postTransfer, postTransfers, type TransferInput, type PostedTransfer } from "./transfers";
 export {
   councilAccountId,
   programmeBudgetAccountId,
   providerPayableAccountId,
+  providerPayableAccountIds,
   createWalletAccount,
   createHoldAccount,
   balanceOf,

@@ -97,3 +97,79 @@ async function sameAsBefore(tx: DbTx, input: TransferInput): Promise<PostedTrans
   }
   return { id: first.id, created: false };
 }
+
+/**
+ * Posts many transfers of one council in the caller's transaction with a few statements instead of three
+ * per transfer (issuing to a whole roll, opening a payout run). The same guarantees as postTransfer:
+ * each key posts once (a key posted before is checked to be the same transfer, as postTransfer does),
+ * the accounts are locked in id order, and an account is debited only if its balance before the batch
+ * covers every debit of the batch (credits in the same batch are not counted, so no order of posting them
+ * one by one could have gone below zero), backed by the balance CHECK constraint. All or nothing.
+ */
+export async function postTransfers(tx: DbTx, councilId: string, inputs: readonly Omit<TransferInput, "councilId">[]): Promise<PostedTransfer[]> {
+  if (inputs.length === 0) return [];
+  const keys = new Set<string>();
+  for (const input of inputs) {
+    assertPence(input.amountPence);
+    if (input.amountPence <= 0) throw new RangeError(`transfer amount must be positive, got ${input.amountPence}`);
+    if (keys.has(input.idempotencyKey)) throw new Error(`ledger: idempotency key ${input.idempotencyKey} is twice in one batch`);
+    keys.add(input.idempotencyKey);
+  }
+  if (typeof (tx as { $connect?: unknown }).$connect === "function") {
+    return (tx as Db).$transaction((inner) => postTransfers(inner, councilId, inputs));
+  }
+  const column = <T>(pick: (input: Omit<TransferInput, "councilId">) => T) => inputs.map(pick);
+  const inserted = await tx.$queryRaw<{ id: bigint; idempotencyKey: string }[]>`
+    INSERT INTO "Transfer" ("councilId", "kind", "debitAccountId", "creditAccountId", "amountPence",
+      "idempotencyKey", "reason", "actorUserId", "bookingId", "redemptionId", "payoutId")
+    SELECT ${councilId}::uuid, t.kind::"TransferKind", t.debit, t.credit, t.amount, t.key, t.reason, t.actor, t.booking, t.redemption, t.payout
+    FROM unnest(${column((i) => i.kind)}::text[], ${column((i) => i.debitAccountId)}::uuid[], ${column((i) => i.creditAccountId)}::uuid[],
+      ${column((i) => i.amountPence)}::int[], ${column((i) => i.idempotencyKey)}::text[], ${column((i) => i.reason ?? null)}::text[],
+      ${column((i) => i.actorUserId ?? null)}::uuid[], ${column((i) => i.bookingId ?? null)}::uuid[], ${column((i) => i.redemptionId ?? null)}::uuid[],
+      ${column((i) => i.payoutId ?? null)}::uuid[]) WITH ORDINALITY AS t(kind, debit, credit, amount, key, reason, actor, booking, redemption, payout, n)
+    ORDER BY t.n
+    ON CONFLICT ("idempotencyKey") DO NOTHING
+    RETURNING "id", "idempotencyKey"`;
+  const idOf = new Map(inserted.map((row) => [row.idempotencyKey, row.id]));
+
+  const repeated = inputs.filter((input) => !idOf.has(input.idempotencyKey));
+  const earlier = new Map<string, bigint>();
+  for (const input of repeated) earlier.set(input.idempotencyKey, (await sameAsBefore(tx, { ...input, councilId })).id);
+
+  // What the new transfers take from and give to each account.
+  const debits = new Map<string, number>();
+  const credits = new Map<string, number>();
+  for (const input of inputs) {
+    if (!idOf.has(input.idempotencyKey)) continue;
+    debits.set(input.debitAccountId, (debits.get(input.debitAccountId) ?? 0) + input.amountPence);
+    credits.set(input.creditAccountId, (credits.get(input.creditAccountId) ?? 0) + input.amountPence);
+  }
+  const accounts = [...new Set([...debits.keys(), ...credits.keys()])].sort();
+  if (accounts.length > 0) {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "Account" WHERE "id" = ANY(${accounts}::uuid[]) AND "councilId" = ${councilId}::uuid ORDER BY "id" FOR UPDATE`;
+    if (locked.length !== accounts.length) {
+      const found = new Set(locked.map((row) => row.id));
+      throw new Error(`ledger: account ${accounts.find((id) => !found.has(id))} is not in council ${councilId}`);
+    }
+    const taken = accounts.map((id) => debits.get(id) ?? 0);
+    const given = accounts.map((id) => credits.get(id) ?? 0);
+    const short = await tx.$queryRaw<{ id: string }[]>`
+      SELECT a."id" FROM "Account" a JOIN unnest(${accounts}::uuid[], ${taken}::bigint[]) AS d(id, taken) ON d.id = a."id"
+      WHERE a."type" <> 'COUNCIL_FUNDING' AND a."balancePence" < d.taken`;
+    if (short[0]) {
+      throw new DomainError("INSUFFICIENT_FUNDS", "There is not enough money in the account for this.", undefined, {
+        accountId: short[0].id,
+        amountPence: debits.get(short[0].id) ?? 0,
+      });
+    }
+    await tx.$executeRaw`
+      UPDATE "Account" a SET "balancePence" = a."balancePence" - d.taken + d.given
+      FROM unnest(${accounts}::uuid[], ${taken}::bigint[], ${given}::bigint[]) AS d(id, taken, given)
+      WHERE a."id" = d.id`;
+  }
+  return inputs.map((input) => {
+    const id = idOf.get(input.idempotencyKey);
+    return id !== undefined ? { id, created: true } : { id: earlier.get(input.idempotencyKey)!, created: false };
+  });
+}
