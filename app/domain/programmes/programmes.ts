@@ -5,7 +5,7 @@ import type { NeedsFlag } from "~/generated/prisma/enums";
 import type { Db, DbTx } from "~/lib/db.server";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
-import { councilAccountId, postTransfer, programmeBudgetAccountId } from "../ledger";
+import { councilAccountId, postTransfer, postTransfers, programmeBudgetAccountId } from "../ledger";
 import { penceFromBigInt } from "../money";
 import { allocationAmountPence } from "./allocations";
 import type { ProgrammeData } from "./forms";
@@ -150,14 +150,25 @@ export async function budgetLeft(db: DbTx, programmeId: string): Promise<number>
   return penceFromBigInt(budget?.balancePence ?? 0n);
 }
 
-export type IssueBatchResult = { issued: number; issuedPence: number; stoppedForBudget: boolean; nextNeedsPence: number | null; done: boolean };
+export type IssueBatchResult = {
+  issued: number;
+  issuedPence: number;
+  stoppedForBudget: boolean;
+  nextNeedsPence: number | null;
+  done: boolean;
+  /** The last person this batch looked at: the next batch of the same run starts after them. */
+  lastYoungPersonId: string | null;
+};
 
 /**
  * Issues allocations to up to `limit` eligible young people who have none, in one transaction.
  * The budget account is locked first, so two issuing runs take turns and the second sees what the first
  * issued; people are taken in a fixed order and issuing stops at the first one the budget cannot cover.
  */
-export async function issueAllocationsBatch(db: Db, input: { councilId: string; programmeId: string; limit: number; actorUserId?: string | null }): Promise<IssueBatchResult> {
+export async function issueAllocationsBatch(
+  db: Db,
+  input: { councilId: string; programmeId: string; limit: number; actorUserId?: string | null; afterYoungPersonId?: string | null },
+): Promise<IssueBatchResult> {
   return db.$transaction(
     async (tx) => {
       const programme = await getProgramme(tx, input.councilId, input.programmeId);
@@ -171,8 +182,10 @@ export async function issueAllocationsBatch(db: Db, input: { councilId: string; 
       const candidates = await tx.$queryRaw<{ id: string; flags: NeedsFlag[] }[]>`
         SELECT yp."id", yp."needsFlags"::text[] AS flags FROM "YoungPerson" yp
         WHERE ${eligibleWithoutAllocationSql(programme)}
+          -- A run goes through people in id order: starting after the last one seen keeps each batch's search short.
+          AND (${input.afterYoungPersonId ?? null}::uuid IS NULL OR yp."id" > ${input.afterYoungPersonId ?? null}::uuid)
         ORDER BY yp."id" LIMIT ${input.limit}`;
-      if (candidates.length === 0) return { issued: 0, issuedPence: 0, stoppedForBudget: false, nextNeedsPence: null, done: true };
+      if (candidates.length === 0) return { issued: 0, issuedPence: 0, stoppedForBudget: false, nextNeedsPence: null, done: true, lastYoungPersonId: null };
 
       const fitting: { youngPersonId: string; amountPence: number }[] = [];
       let nextNeedsPence: number | null = null;
@@ -186,33 +199,38 @@ export async function issueAllocationsBatch(db: Db, input: { councilId: string; 
         fitting.push({ youngPersonId: candidate.id, amountPence });
       }
       const expiresAt = endOfDay(programme.endsOn);
-      // Someone issued one of these people a pass a moment ago (one at a time, from their page): skip them.
-      const allocations = await tx.allocation.createManyAndReturn({
-        data: fitting.map((f) => ({ councilId: programme.councilId, programmeId: programme.id, youngPersonId: f.youngPersonId, expiresAt })),
-        skipDuplicates: true,
-        select: { id: true, youngPersonId: true },
-      });
-      const wallets = await tx.account.createManyAndReturn({
-        data: allocations.map((a) => ({ councilId: programme.councilId, type: "WALLET" as const, allocationId: a.id })),
-        select: { id: true, allocationId: true },
-      });
-      const walletOf = new Map(wallets.map((w) => [w.allocationId!, w.id]));
+      // Allocations and their wallets in one statement. Someone issued one of these people a pass a moment
+      // ago (one at a time, from their page): the conflict skips them.
+      const allocations = await tx.$queryRaw<{ id: string; youngPersonId: string; walletId: string }[]>`
+        WITH allocation AS (
+          INSERT INTO "Allocation" ("councilId", "programmeId", "youngPersonId", "expiresAt")
+          SELECT ${programme.councilId}::uuid, ${programme.id}::uuid, p.id, ${expiresAt}::timestamptz
+          FROM unnest(${fitting.map((f) => f.youngPersonId)}::uuid[]) WITH ORDINALITY AS p(id, n) ORDER BY p.n
+          ON CONFLICT ("programmeId", "youngPersonId") DO NOTHING
+          RETURNING "id", "youngPersonId"
+        ), wallet AS (
+          INSERT INTO "Account" ("councilId", "type", "allocationId")
+          SELECT ${programme.councilId}::uuid, 'WALLET', allocation."id" FROM allocation
+          RETURNING "id", "allocationId"
+        )
+        SELECT allocation."id", allocation."youngPersonId", wallet."id" AS "walletId"
+        FROM allocation JOIN wallet ON wallet."allocationId" = allocation."id"
+        ORDER BY allocation."youngPersonId"`;
+      const walletOf = new Map(allocations.map((a) => [a.id, a.walletId]));
       const amountOf = new Map(fitting.map((f) => [f.youngPersonId, f.amountPence]));
-      let issuedPence = 0;
-      for (const allocation of allocations) {
-        const amountPence = amountOf.get(allocation.youngPersonId)!;
-        if (amountPence === 0) continue;
-        await postTransfer(tx, {
-          councilId: programme.councilId,
-          kind: "ISSUE",
+      // One statement for the batch's transfers, with the same keys and guards as posting them one by one.
+      const issues = allocations
+        .map((allocation) => ({
+          kind: "ISSUE" as const,
           debitAccountId: budgetId,
           creditAccountId: walletOf.get(allocation.id)!,
-          amountPence,
+          amountPence: amountOf.get(allocation.youngPersonId)!,
           idempotencyKey: `issue:${allocation.id}`,
           actorUserId: input.actorUserId ?? undefined,
-        });
-        issuedPence += amountPence;
-      }
+        }))
+        .filter((issue) => issue.amountPence > 0);
+      await postTransfers(tx, programme.councilId, issues);
+      const issuedPence = issues.reduce((sum, issue) => sum + issue.amountPence, 0);
       if (allocations.length > 0) {
         await recordAudit(tx, {
           councilId: programme.councilId,
@@ -224,7 +242,14 @@ export async function issueAllocationsBatch(db: Db, input: { councilId: string; 
         });
       }
       const stoppedForBudget = nextNeedsPence !== null;
-      return { issued: allocations.length, issuedPence, stoppedForBudget, nextNeedsPence, done: stoppedForBudget || candidates.length < input.limit };
+      return {
+        issued: allocations.length,
+        issuedPence,
+        stoppedForBudget,
+        nextNeedsPence,
+        done: stoppedForBudget || candidates.length < input.limit,
+        lastYoungPersonId: candidates[candidates.length - 1]!.id,
+      };
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
