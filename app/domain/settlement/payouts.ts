@@ -2,7 +2,7 @@
 // per provider into payouts, and each payout is paid once. (Stripe and bank files sit on top of this.)
 import { randomUUID } from "node:crypto";
 import type { Db, DbTx } from "~/lib/db.server";
-import { councilAccountId, postTransfer, providerPayableAccountId } from "../ledger";
+import { councilAccountId, postTransfer, postTransfers, providerPayableAccountIds } from "../ledger";
 import { DomainError } from "../errors";
 import { recordAudit } from "../audit";
 
@@ -66,43 +66,45 @@ export async function createPayoutRun(db: Db, input: CreatePayoutRunInput) {
       },
     });
     const inFlight = await councilAccountId(tx, input.councilId, "PAYOUT_IN_FLIGHT");
-    for (const { providerId, _sum } of payable) {
-      const provider = await tx.provider.findUniqueOrThrow({ where: { id: providerId }, select: { payoutMethod: true, stripeAccountId: true } });
-      const payoutId = randomUUID();
-      const amountPence = _sum.amountPence ?? 0;
+    // Set-based, so a council with hundreds of providers and a million redemptions opens its run in a
+    // few statements, well inside the transaction's time limit.
+    const providerIds = payable.map((p) => p.providerId);
+    const providers = await tx.provider.findMany({ where: { id: { in: providerIds } }, select: { id: true, payoutMethod: true, stripeAccountId: true } });
+    const providerOf = new Map(providers.map((p) => [p.id, p]));
+    const payouts = payable.map(({ providerId, _sum }) => {
+      const provider = providerOf.get(providerId)!;
+      const id = randomUUID();
       // A provider who chose Stripe and has an account is paid by transfer (parked until the account can
       // receive); everyone else, and everyone when Stripe is not configured, is paid by the bank file.
       const byStripe = input.stripeAvailable === true && provider.payoutMethod === "STRIPE_TRANSFER" && provider.stripeAccountId !== null;
       // The Stripe idempotency key is derived from the payout id and stored before any call is made.
-      await tx.payout.create({
-        data: {
-          id: payoutId,
-          runId: run.id,
-          councilId: input.councilId,
-          providerId,
-          amountPence,
-          method: byStripe ? "STRIPE_TRANSFER" : "BANK_FILE",
-          idempotencyKey: stripeIdempotencyKey(payoutId, 0),
-          createdAt: now,
-        },
-      });
-      // Claim exactly the rows this payout pays; a redemption with a payoutId can never be taken again.
-      await tx.redemption.updateMany({
-        where: { councilId: input.councilId, providerId, status: "PAYABLE", payoutId: null, amountPence: { gt: 0 } },
-        data: { status: "IN_PAYOUT", payoutId },
-      });
-      const claimed = await tx.redemption.aggregate({ where: { payoutId }, _sum: { amountPence: true } });
-      if ((claimed._sum.amountPence ?? 0) !== amountPence) throw new Error(`payout ${payoutId} claimed a different amount than it grouped`);
-      await postTransfer(tx, {
-        councilId: input.councilId,
-        kind: "PAYOUT_START",
-        debitAccountId: await providerPayableAccountId(tx, input.councilId, providerId),
+      return { id, providerId, amountPence: _sum.amountPence ?? 0, method: byStripe ? ("STRIPE_TRANSFER" as const) : ("BANK_FILE" as const), idempotencyKey: stripeIdempotencyKey(id, 0) };
+    });
+    await tx.payout.createMany({ data: payouts.map((p) => ({ ...p, runId: run.id, councilId: input.councilId, createdAt: now })) });
+    // Claim exactly the rows each payout pays; a redemption with a payoutId can never be taken again.
+    await tx.$executeRaw`
+      UPDATE "Redemption" r SET "status" = 'IN_PAYOUT', "payoutId" = p."id"
+      FROM "Payout" p
+      WHERE p."runId" = ${run.id}::uuid AND r."councilId" = ${input.councilId}::uuid AND r."providerId" = p."providerId"
+        AND r."status" = 'PAYABLE' AND r."payoutId" IS NULL AND r."amountPence" > 0`;
+    const [different] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT p."id" FROM "Payout" p LEFT JOIN "Redemption" r ON r."payoutId" = p."id"
+      WHERE p."runId" = ${run.id}::uuid
+      GROUP BY p."id", p."amountPence" HAVING p."amountPence" <> coalesce(sum(r."amountPence"), 0)`;
+    if (different) throw new Error(`payout ${different.id} claimed a different amount than it grouped`);
+    const payableAccounts = await providerPayableAccountIds(tx, input.councilId, providerIds);
+    await postTransfers(
+      tx,
+      input.councilId,
+      payouts.map((p) => ({
+        kind: "PAYOUT_START" as const,
+        debitAccountId: payableAccounts.get(p.providerId)!,
         creditAccountId: inFlight,
-        amountPence,
-        idempotencyKey: `payout-start:${payoutId}`,
-        payoutId,
-      });
-    }
+        amountPence: p.amountPence,
+        idempotencyKey: `payout-start:${p.id}`,
+        payoutId: p.id,
+      })),
+    );
     return tx.payoutRun.findUniqueOrThrow({ where: { id: run.id }, include: { payouts: true } });
   });
 }
@@ -166,4 +168,44 @@ export async function markPayoutPaidIn(tx: DbTx, input: { payoutId: string; stri
   const open = await tx.payout.count({ where: { runId: payout.runId, status: { not: "PAID" } } });
   if (open === 0) await tx.payoutRun.update({ where: { id: payout.runId }, data: { status: "COMPLETED", completedAt: input.now ?? new Date() } });
   return { changed: true };
+}
+
+/**
+ * markPayoutPaidIn for many payouts of one council at once (a bank file finance has sent): the same claim
+ * from PENDING, PROCESSING or PARKED, the same PAYOUT_COMPLETE transfer per payout under the same key, its
+ * redemptions marked paid and each run completed once nothing in it is unpaid. Answers with the payouts
+ * this call paid; those already paid are left as they are.
+ */
+export async function markPayoutsPaidIn(tx: DbTx, input: { councilId: string; payoutIds: readonly string[]; now?: Date }): Promise<string[]> {
+  if (input.payoutIds.length === 0) return [];
+  const now = input.now ?? new Date();
+  // Locked in id order, as paying them one by one did, so two callers never deadlock.
+  await tx.$queryRaw`SELECT "id" FROM "Payout" WHERE "id" = ANY(${input.payoutIds}::uuid[]) AND "councilId" = ${input.councilId}::uuid ORDER BY "id" FOR UPDATE`;
+  const claimed = await tx.$queryRaw<{ id: string; runId: string; amountPence: number }[]>`
+    UPDATE "Payout" SET "status" = 'PAID', "paidAt" = ${now}, "stripeTransferId" = NULL, "nextAttemptAt" = NULL, "failureReason" = NULL
+    WHERE "id" = ANY(${input.payoutIds}::uuid[]) AND "councilId" = ${input.councilId}::uuid AND "status" IN ('PENDING', 'PROCESSING', 'PARKED')
+    RETURNING "id", "runId", "amountPence"`;
+  if (claimed.length === 0) return [];
+  claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const inFlight = await councilAccountId(tx, input.councilId, "PAYOUT_IN_FLIGHT");
+  const paidOut = await councilAccountId(tx, input.councilId, "PAID_OUT");
+  await postTransfers(
+    tx,
+    input.councilId,
+    claimed.map((payout) => ({
+      kind: "PAYOUT_COMPLETE" as const,
+      debitAccountId: inFlight,
+      creditAccountId: paidOut,
+      amountPence: payout.amountPence,
+      idempotencyKey: `payout-complete:${payout.id}`,
+      payoutId: payout.id,
+    })),
+  );
+  const ids = claimed.map((payout) => payout.id);
+  await tx.$executeRaw`UPDATE "Redemption" SET "status" = 'PAID' WHERE "payoutId" = ANY(${ids}::uuid[])`;
+  const runIds = [...new Set(claimed.map((payout) => payout.runId))];
+  await tx.$executeRaw`
+    UPDATE "PayoutRun" r SET "status" = 'COMPLETED', "completedAt" = ${now}
+    WHERE r."id" = ANY(${runIds}::uuid[]) AND NOT EXISTS (SELECT 1 FROM "Payout" p WHERE p."runId" = r."id" AND p."status" <> 'PAID')`;
+  return ids;
 }
