@@ -1,7 +1,7 @@
 // Queue "maintenance": scheduled housekeeping — ledger checks, the outbox sweeper, expired sessions, data retention.
 import type { Processor } from "bullmq";
 import { getDb } from "~/lib/db.server";
-import { enqueue, QUEUES } from "~/lib/queues.server";
+import { QUEUES, requeue } from "~/lib/queues.server";
 import { logger } from "~/lib/logger.server";
 import { verifyLedger } from "~/domain/ledger";
 import { recordAudit } from "~/domain/audit";
@@ -47,7 +47,7 @@ export const processJob: Processor = async (job) => {
         select: { id: true },
         take: 500,
       });
-      for (const message of due) await enqueue("notifications", `message-${message.id}`, { messageId: message.id });
+      for (const message of due) await requeue("notifications", `message-${message.id}`, { messageId: message.id });
       return { requeued: due.length };
     }
     case "expire-sessions": {

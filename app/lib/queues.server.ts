@@ -105,6 +105,16 @@ export async function enqueue<Q extends QueueName>(name: Q, jobId: string, paylo
   await getQueue(name).add(name, data, { jobId });
 }
 
+/**
+ * For sweepers re-sending work the database says is still due: like enqueue, but a job that failed for good
+ * under the same id (kept for weeks by removeOnFail, which makes a plain add a no-op) is retried instead.
+ */
+export async function requeue<Q extends QueueName>(name: Q, jobId: string, payload: Payload<Q>) {
+  const existing = await getQueue(name).getJob(jobId);
+  if (existing && (await existing.isFailed())) await existing.retry("failed", { resetAttemptsMade: true });
+  else await enqueue(name, jobId, payload);
+}
+
 export async function closeQueues() {
   // BullMQ leaves open a connection it was handed (it may be shared); each of ours belongs to its queue alone.
   await Promise.all(
