@@ -1,7 +1,7 @@
 // A fake GOV.UK Notify: accepts SMS and email the way the v2 API does and keeps what was "sent"
 // in notifySent, so tests read messages (and codes) from there. resetFakeNotify() runs before each test.
 import { randomUUID } from "node:crypto";
-import { http, HttpResponse } from "msw";
+import { delay, http, HttpResponse } from "msw";
 
 const API = "https://api.notifications.service.gov.uk";
 
@@ -18,15 +18,19 @@ export type SentNotification = {
 
 export const notifySent: SentNotification[] = [];
 
-/** Statuses the next sends answer with instead of 201, in order (e.g. 400, 429, 500). */
-const failures: number[] = [];
+/**
+ * What the next sends do instead of a prompt 201, in order: a status (e.g. 400, 429, 500); "lost" accepts the
+ * message and drops the connection before answering; "slow" accepts it and answers after 1.5 s.
+ */
+export type NotifyFailure = number | "lost" | "slow";
+const failures: NotifyFailure[] = [];
 
 export function resetFakeNotify() {
   notifySent.length = 0;
   failures.length = 0;
 }
 
-export function failNextNotify(...statuses: number[]) {
+export function failNextNotify(...statuses: NotifyFailure[]) {
   failures.push(...statuses);
 }
 
@@ -38,6 +42,14 @@ export function notificationsTo(recipient: string): SentNotification[] {
 export const notifyHandlers = [
   http.post(`${API}/v2/notifications/sms`, ({ request }) => send(request, "SMS")),
   http.post(`${API}/v2/notifications/email`, ({ request }) => send(request, "EMAIL")),
+  // Looking messages up by our reference, as a sender does after a crash or a lost answer.
+  http.get(`${API}/v2/notifications`, ({ request }) => {
+    const query = new URL(request.url).searchParams;
+    const type = query.get("template_type");
+    const reference = query.get("reference");
+    const found = notifySent.filter((n) => (!reference || n.reference === reference) && (!type || n.channel === type.toUpperCase()));
+    return HttpResponse.json({ notifications: found.map((n) => ({ id: n.id, reference: n.reference, type: n.channel.toLowerCase(), status: "delivered" })), links: {} });
+  }),
 ];
 
 async function send(request: Request, channel: SentNotification["channel"]) {
@@ -46,7 +58,7 @@ async function send(request: Request, channel: SentNotification["channel"]) {
     return notifyError(403, "AuthError", "Invalid token: API key not found");
   }
   const failure = failures.shift();
-  if (failure !== undefined) {
+  if (typeof failure === "number") {
     return notifyError(failure, failure === 429 ? "RateLimitError" : failure >= 500 ? "Exception" : "BadRequestError", `Fake Notify failure ${failure}`);
   }
   const body = (await request.json()) as Record<string, unknown>;
@@ -65,6 +77,8 @@ async function send(request: Request, channel: SentNotification["channel"]) {
     sentAt: new Date(),
   };
   notifySent.push(sent);
+  if (failure === "lost") return HttpResponse.error();
+  if (failure === "slow") await delay(1_500);
   const content =
     channel === "SMS"
       ? { body: personalisation.body ?? "", from_number: "Playpass" }
