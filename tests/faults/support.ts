@@ -1,5 +1,9 @@
 // Shared by the fault tests: a second PostgreSQL connection to hold locks and kill backends, and waiting on a condition.
+import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { getDb } from "~/lib/db.server";
+import { resetEnvForTests } from "~/lib/env.server";
 
 /** A plain pg connection to this test file's database, outside the app's pool. */
 export async function sideConnection(): Promise<pg.Client> {
@@ -29,4 +33,40 @@ export async function waitingBackendPid(side: pg.Client, query: RegExp, except: 
     );
     return rows.find((row) => query.test(row.query) && !except.has(row.pid))?.pid;
   });
+}
+
+/** A Notify key and templates for this test file (Notify itself is the fake in tests/mocks/notify.ts). */
+export function useNotifyKeys() {
+  const keys = {
+    NOTIFY_API_KEY: `playpass_test-${randomUUID()}-${randomUUID()}`,
+    NOTIFY_SMS_TEMPLATE_ID: randomUUID(),
+    NOTIFY_EMAIL_TEMPLATE_ID: randomUUID(),
+  };
+  const before = Object.fromEntries(Object.keys(keys).map((key) => [key, process.env[key]]));
+  beforeAll(() => {
+    Object.assign(process.env, keys);
+    resetEnvForTests();
+  });
+  afterAll(() => {
+    for (const [key, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    resetEnvForTests();
+  });
+  return keys;
+}
+
+/** PENDING outbox messages (SMS to distinct numbers), made older than the outbox sweeper's 30 s grace. */
+export async function pendingTexts(count: number) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const phone = `+4477009${String(Math.floor(Math.random() * 100_000)).padStart(5, "0")}`;
+    const row = await getDb().message.create({
+      data: { channel: "SMS", recipient: phone, template: "fault-test", subject: "Playpass", body: `Message ${i} ${randomUUID()}`, createdAt: new Date(Date.now() - 60_000) },
+      select: { id: true },
+    });
+    ids.push(row.id);
+  }
+  return ids;
 }
