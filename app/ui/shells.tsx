@@ -25,6 +25,7 @@ function Main({ children }: ShellProps) {
   return (
     <main id="main" className="page" tabIndex={-1}>
       {children}
+      <p className="page__privacy"><Link to="/privacy">Privacy: what we keep and why</Link></p>
     </main>
   );
 }
