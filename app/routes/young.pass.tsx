@@ -68,6 +68,7 @@ export default function MyPass() {
           ))}
         </ol>
       )}
+      <p><a href="/young/my-data.json" download>Download my data</a>: everything Playpass keeps about you, in one file (<a href="/privacy">what we keep and why</a>).</p>
       <section className="sign-out-panel" aria-labelledby="sign-out-heading">
         <h2 id="sign-out-heading">Signing out</h2>
         <p>Using a phone someone else also uses? Sign out when you are done.</p>
