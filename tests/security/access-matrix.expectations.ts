@@ -24,7 +24,7 @@ export type Entry = {
    * Forms for the caller's own page that name another tenant's record (their pass in my council's person's page):
    * every caller allowed on the page sends each, and each must be refused (4xx) and change nothing.
    */
-  crossForms?: (mine: Tenant, theirs: Tenant) => Record<string, string | string[]>[];
+  crossForms?: (mine: Tenant, theirs: Tenant) => Record<string, string | string[] | undefined>[];
   /** A JSON body (API routes), with the targeted tenant's records. */
   json?: (target: Tenant) => unknown;
   /**

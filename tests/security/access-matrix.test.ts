@@ -66,7 +66,7 @@ function urlOf(route: (typeof routes)[number], params: Record<string, string>): 
   return route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name]!));
 }
 
-type Form = Record<string, string | string[]>;
+type Form = Record<string, string | string[] | undefined>;
 
 async function requestFor(route: (typeof routes)[number], entry: Entry, method: Method, role: RoleName, whose: Whose, form?: Form) {
   const target = tenantOf(whose);
@@ -80,7 +80,7 @@ async function requestFor(route: (typeof routes)[number], entry: Entry, method: 
     return { request: new Request(url, { method: "POST", headers: { ...headers, "Content-Type": "application/json", "Idempotency-Key": randomUUID() }, body }), params };
   }
   const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(form ?? entry.form?.(target) ?? {})) for (const one of [value].flat()) body.append(name, one);
+  for (const [name, value] of Object.entries(form ?? entry.form?.(target) ?? {})) for (const one of [value ?? []].flat()) body.append(name, one);
   return { request: new Request(url, { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: body.toString() }), params };
 }
 
