@@ -116,7 +116,14 @@ export function parseAttendanceCsv(text: string): { rows: AttendanceRow[]; probl
 
 /** The JSON form of a report (the API): lines numbered from 1 in the order sent. */
 export const apiAttendanceSchema = z.object({
-  reference: z.string().trim().min(1, "The reference is empty.").max(100, "The reference can be up to 100 characters.").optional(),
+  reference: z
+    .string()
+    .trim()
+    .min(1, "The reference is empty.")
+    .max(100, "The reference can be up to 100 characters.")
+    // PostgreSQL refuses NUL in text, and control or direction characters would garble the reference on the provider's page.
+    .regex(/^[^\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]*$/, "The reference can only hold printable characters.")
+    .optional(),
   lines: z
     .array(z.strictObject({ code: z.string({ error: "Give the booking code as text." }), attended: z.boolean({ error: "Give attended as true or false." }) }), {
       error: "Give lines as a list of { code, attended }.",
