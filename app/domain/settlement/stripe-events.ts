@@ -37,27 +37,32 @@ export function verifyStripeWebhook(stripe: Stripe, input: { rawBody: string; si
         context?: string | null;
         related_object?: { id: string } | null;
       };
+      if (typeof notification.id !== "string" || notification.id === "" || typeof notification.type !== "string") throw new WebhookSignatureError("The event has no id or type");
       return {
         id: notification.id,
         type: notification.type,
-        account: notification.context ?? null,
-        objectId: notification.related_object?.id ?? null,
-        livemode: notification.livemode,
+        account: textOrNull(notification.context),
+        objectId: textOrNull(notification.related_object?.id),
+        livemode: notification.livemode === true,
       };
     }
     const event = stripe.webhooks.constructEvent(input.rawBody, input.signature, input.secret, WEBHOOK_TOLERANCE_SECONDS);
+    // Signed is not the same as well-formed: an event without a string id and type cannot be stored once by id.
+    if (typeof event.id !== "string" || event.id === "" || typeof event.type !== "string") throw new WebhookSignatureError("The event has no id or type");
     const object = event.data.object as { id?: string; account?: string | { id: string } };
     const nestedAccount = typeof object.account === "string" ? object.account : object.account?.id;
     // Account-level events are about an acct_... even when the object is a capability or a person.
     const objectId = event.type.startsWith("account.") || event.type.startsWith("capability.") || event.type.startsWith("person.")
       ? (object.id?.startsWith("acct_") ? object.id : (nestedAccount ?? event.account ?? null))
       : (object.id ?? null);
-    return { id: event.id, type: event.type, account: event.account ?? null, objectId, livemode: event.livemode };
+    return { id: event.id, type: event.type, account: textOrNull(event.account), objectId: textOrNull(objectId), livemode: event.livemode === true };
   } catch (error) {
     if (error instanceof WebhookSignatureError) throw error;
     throw new WebhookSignatureError(error instanceof Error ? error.message : "signature verification failed");
   }
 }
+
+const textOrNull = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 /** Stores an event once: a duplicate delivery answers `isNew: false` and changes nothing. */
 export async function recordStripeEvent(db: Db, event: VerifiedStripeEvent) {
