@@ -89,6 +89,7 @@ export default function YoungPersonPage() {
           { key: "invited", label: "Invited", value: person.invitedAt ? formatDateTime(person.invitedAt) : "Not yet" },
         ]}
       />
+      {canAct ? <p><a href={`/council/young-people/${person.id}/export.json`} download>Download everything held about them</a> (a subject access request; the download is recorded).</p> : null}
 
       <h2>Passes</h2>
       {person.allocations.length === 0 ? <p>No pass has been issued yet.</p> : null}
