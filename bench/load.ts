@@ -11,7 +11,8 @@ export async function loadPage(url: string, options: { connections: number; seco
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url, connections: options.connections, duration: options.seconds, headers: options.headers ?? {} },
+      // A slow answer is still an answer: counted with its latency rather than dropped after autocannon's 10 s.
+      { url, connections: options.connections, duration: options.seconds, headers: options.headers ?? {}, timeout: 60 },
       (error, done) => (error ? reject(error) : resolve(done)),
     );
     instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
