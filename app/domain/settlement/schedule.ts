@@ -60,12 +60,13 @@ export async function createDuePayoutRuns(db: Db, input: { now: Date; stripeAvai
 }
 
 /**
- * A finance officer's "run settlement now": the council's redemptions past their dispute window (and not held
+ * A finance officer's "run settlement now": redemptions past their dispute window (and not held
  * by a dispute) become payable, and a run opens at once whatever the schedule, under the usual approval
  * threshold. Running it twice opens one run: the second finds every payable redemption already claimed.
  */
 export async function settleCouncilNow(db: Db, input: { councilId: string; now: Date; stripeAvailable: boolean }) {
-  const { madePayable } = await makeDueRedemptionsPayable(db, { now: input.now, councilId: input.councilId });
+  // The same sweep as the scheduled one (every council): what it makes payable is due anyway.
+  const { madePayable } = await makeDueRedemptionsPayable(db, { now: input.now });
   const policy = await councilPayoutPolicy(db, input.councilId);
   const run = await createPayoutRun(db, {
     councilId: input.councilId,
