@@ -7,6 +7,8 @@
 //   "signIn" a redirect to /login?redirectTo=...;
 //   a status: 401 (API without a key), 403 (wrong role), 404 (another tenant's record, or no such thing), 405...
 // Records named in a form (a booking code at the door, a slot to book) count as the URL's: give `form`.
+// A route naming a young person's booking is also asked with a neighbour's (same council, another person): the
+// rule's "other" answer is expected for it.
 import type { RoleName, Tenant } from "./world";
 
 export type Whose = "own" | "other" | "none";

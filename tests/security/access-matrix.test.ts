@@ -42,8 +42,13 @@ const routes = await readManifest();
 let world: World;
 let uploads: string;
 
-function tenantOf(whose: Whose): Tenant {
-  return whose === "other" ? world.theirs : world.mine;
+/** Whose record a request names; "neighbour" is another young person's in the caller's own council. */
+type Target = Whose | "neighbour";
+
+function tenantOf(whose: Target): Tenant {
+  if (whose === "other") return world.theirs;
+  if (whose === "neighbour") return { ...world.mine, params: { ...world.mine.params, ...world.mine.neighbour } };
+  return world.mine;
 }
 
 function paramNames(routePath: string): string[] {
@@ -56,10 +61,11 @@ function paramsFor(route: (typeof routes)[number], entry: Entry, target: Tenant)
 }
 
 /** own/other when the URL (or, for an action, the body) names a tenant's record; otherwise the route is asked once. */
-function whosesOf(route: (typeof routes)[number], entry: Entry, method: Method): Whose[] {
+function whosesOf(route: (typeof routes)[number], entry: Entry, method: Method): Target[] {
   const differ = JSON.stringify(paramsFor(route, entry, world.mine)) !== JSON.stringify(paramsFor(route, entry, world.theirs));
   const bodyNamesRecords = method === "action" && (entry.form !== undefined || entry.json !== undefined);
-  return differ || bodyNamesRecords ? ["own", "other"] : ["none"];
+  const namesNeighbour = paramNames(route.path).some((name) => name in world.mine.neighbour);
+  return [...(differ || bodyNamesRecords ? (["own", "other"] as const) : (["none"] as const)), ...(namesNeighbour ? (["neighbour"] as const) : [])];
 }
 
 function urlOf(route: (typeof routes)[number], params: Record<string, string>): string {
@@ -68,7 +74,7 @@ function urlOf(route: (typeof routes)[number], params: Record<string, string>): 
 
 type Form = Record<string, string | string[] | undefined>;
 
-async function requestFor(route: (typeof routes)[number], entry: Entry, method: Method, role: RoleName, whose: Whose, form?: Form) {
+async function requestFor(route: (typeof routes)[number], entry: Entry, method: Method, role: RoleName, whose: Target, form?: Form) {
   const target = tenantOf(whose);
   const params = paramsFor(route, entry, target);
   const url = new URL(urlOf(route, params), "http://localhost");
@@ -145,7 +151,7 @@ function matches(expected: Expected, actual: Outcome | string): boolean {
 
 /** "refused": any 4xx, for a request whose form names another tenant's record inside the caller's own page. */
 type Expected = Outcome | "refused";
-type Case = { route: (typeof routes)[number]; entry: Entry; method: Method; role: RoleName; whose: Whose; expected: Expected; form?: Form; label?: string };
+type Case = { route: (typeof routes)[number]; entry: Entry; method: Method; role: RoleName; whose: Target; expected: Expected; form?: Form; label?: string };
 
 function casesOf(route: (typeof routes)[number]): Case[] {
   const entry = expectations[route.id];
@@ -157,8 +163,9 @@ function casesOf(route: (typeof routes)[number]): Case[] {
     for (const whose of whosesOf(route, entry, method)) {
       for (const role of ROLES) {
         // A role refused on its own tenant's record is refused before any lookup: asking again with another's adds nothing.
-        if (whose === "other" && rule(role, "own") !== "allow" && rule(role, "own") === rule(role, "other")) continue;
-        cases.push({ route, entry, method, role, whose, expected: rule(role, whose) });
+        const asked: Whose = whose === "neighbour" ? "other" : whose;
+        if (asked === "other" && rule(role, "own") !== "allow" && rule(role, "own") === rule(role, "other")) continue;
+        cases.push({ route, entry, method, role, whose, expected: rule(role, asked) });
       }
     }
     if (method === "action") {

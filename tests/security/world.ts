@@ -54,6 +54,8 @@ export async function createTenant(label: string) {
     await chargePass(db(), { passCode: person.youngPerson.passCode, providerId: provider.id, activityId: activity.id, amountPence: 300, requestKey: randomUUID(), actor: doorActor() });
     return { booking, soonBooking, laterBooking };
   })();
+  // Someone else in the same council with a booking of their own: being in one council is no key to a neighbour's records.
+  const neighbourBooking = bookSlot(db(), { youngPersonId: enrolee.youngPerson.id, slotId: laterSlot.id, requestKey: randomUUID() });
 
   const storeText = (text: string, fields: Omit<Parameters<typeof storeFile>[1], "bytes" | "type">) => storeFile(db(), { bytes: new TextEncoder().encode(text), type: "pdf", ...fields });
   const [safeguardingFile, proof, job, run, dispute, report, apiKey, members, spent] = await Promise.all([
@@ -77,6 +79,7 @@ export async function createTenant(label: string) {
   ]);
   const [youngUser, guardian, doorStaff, officer, finance] = members;
   const { booking, soonBooking, laterBooking } = spent;
+  const neighbour = { bookingId: (await neighbourBooking).id };
 
   const [payout, bankFile, application] = await Promise.all([
     db().payout.create({
@@ -143,6 +146,8 @@ export async function createTenant(label: string) {
     apiKeyId: apiKey.id,
     users,
     cookies,
+    /** Records of another young person in this council, by route parameter name. */
+    neighbour,
     /** A record of this tenant for each route parameter name; routes that mean something else by a name say so. */
     params: {
       activityId: activity.id,
