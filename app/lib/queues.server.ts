@@ -99,10 +99,22 @@ export function getQueue<Q extends QueueName>(name: Q): Queue {
   return queue;
 }
 
+/** How long enqueue waits for Redis before failing; the caller's database row lets a sweeper add the job later. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
 /** Adds a job after validating its payload; the job id comes from the business key, so re-adding is harmless. */
 export async function enqueue<Q extends QueueName>(name: Q, jobId: string, payload: Payload<Q>) {
   const data = QUEUES[name].payload.parse(payload);
-  await getQueue(name).add(name, data, { jobId });
+  // BullMQ waits for a first connection however long Redis is away; a web request must not hang on it.
+  let timer: NodeJS.Timeout | undefined;
+  const unreachable = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis at ${getEnv().REDIS_URL} is not reachable: job ${jobId} was not queued`)), ENQUEUE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([getQueue(name).add(name, data, { jobId }), unreachable]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
