@@ -1,9 +1,14 @@
 // Shared by the fault tests: a second PostgreSQL connection to hold locks and kill backends, and waiting on a condition.
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { resetEnvForTests } from "~/lib/env.server";
+import { freePort } from "../support/redis-server";
 
 /** A plain pg connection to this test file's database, outside the app's pool. */
 export async function sideConnection(): Promise<pg.Client> {
@@ -69,4 +74,58 @@ export async function pendingTexts(count: number) {
     ids.push(row.id);
   }
   return ids;
+}
+
+/**
+ * A redis-server of this test's own that can be killed (SIGKILL, as a crash) and started again on the same port,
+ * either with what it had written to its append-only file or empty (a new machine).
+ */
+export async function restartableRedis() {
+  const port = await freePort();
+  let dir = await mkdtemp(path.join(tmpdir(), "playpass-faults-redis-"));
+  const dirs = [dir];
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--maxmemory-policy", "noeviction", "--dir", dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+        if (/Ready to accept connections/.test(output)) resolve();
+      };
+      child!.stdout!.on("data", onData);
+      child!.stderr!.on("data", onData);
+      child!.once("exit", (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
+    });
+  };
+  const kill = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child!.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    /** Crashes and comes back with everything it had acknowledged. */
+    restartWithData: async () => {
+      await kill();
+      await start();
+    },
+    /** Crashes and comes back with nothing: every queued job and scheduler is gone. */
+    restartEmpty: async () => {
+      await kill();
+      dir = await mkdtemp(path.join(tmpdir(), "playpass-faults-redis-"));
+      dirs.push(dir);
+      await start();
+    },
+    kill,
+    start,
+    stop: async () => {
+      await kill();
+      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    },
+  };
 }

@@ -1,0 +1,134 @@
+// RELIABILITY 18-19: Redis crashes while jobs are queued. Back with its data, each queued job runs once; back
+// empty, the sweepers re-enqueue from PostgreSQL (the outbox, council jobs) and each piece of work still happens
+// once, and the job schedulers are upserted again. While Redis is down the web app fails fast and keeps its write.
+import { Worker } from "bullmq";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "~/lib/db.server";
+import { getEnv, resetEnvForTests } from "~/lib/env.server";
+import { closeQueues, enqueue, getQueue } from "~/lib/queues.server";
+import { closeRedis, createRedis } from "~/lib/redis.server";
+import { startIssueAll } from "~/domain/programmes";
+import { processJob as runNotification } from "../../workers/notifications";
+import { processJob as runMaintenance, schedules as maintenanceSchedules } from "../../workers/maintenance";
+import { processJob as runCouncilJobs, schedules as councilJobSchedules } from "../../workers/council-jobs";
+import { notifySent } from "../mocks/notify";
+import { createCouncil, createProgramme, createYoungPerson } from "../factories";
+import { expectLedgerOk } from "../helpers";
+import { allowConsoleError } from "../setup/console";
+import { fakeJob } from "../support/workers";
+import { pendingTexts, restartableRedis, useNotifyKeys, waitFor } from "./support";
+
+const db = () => getDb();
+useNotifyKeys();
+
+let redis: Awaited<ReturnType<typeof restartableRedis>>;
+const urlBefore = process.env.REDIS_URL;
+let workers: Worker[] = [];
+
+beforeAll(async () => {
+  redis = await restartableRedis();
+  process.env.REDIS_URL = redis.url;
+  resetEnvForTests();
+});
+afterEach(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  workers = [];
+  await closeQueues();
+  await closeRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+  process.env.REDIS_URL = urlBefore;
+  resetEnvForTests();
+});
+
+/** ioredis reports each refused reconnect while Redis is down: expected in these tests, nothing else is. */
+const allowRedisDown = () => allowConsoleError(/\[ioredis\] Unhandled error event|ECONNREFUSED/);
+
+/** A worker process's worker for one queue, on this file's Redis. */
+function startWorker(queue: "notifications" | "council-jobs", processor: typeof runNotification) {
+  const worker = new Worker(queue, processor, { connection: createRedis("worker"), prefix: getEnv().REDIS_PREFIX, concurrency: 2 });
+  // A worker that was connected when Redis went away reconnects by itself; the errors meanwhile are expected.
+  worker.on("error", () => undefined);
+  workers.push(worker);
+  return worker;
+}
+
+const sendsOf = (ids: string[]) => ids.map((id) => notifySent.filter((n) => n.reference === id).length);
+const allSent = async (ids: string[]) => (await db().message.count({ where: { id: { in: ids }, status: "SENT" } })) === ids.length;
+
+describe("Redis crashes while jobs are queued", () => {
+  it("back with its data: every queued job runs exactly once", async () => {
+    const ids = await pendingTexts(5);
+    for (const id of ids) await enqueue("notifications", `message-${id}`, { messageId: id });
+    await closeQueues();
+
+    allowRedisDown();
+    await redis.restartWithData();
+    startWorker("notifications", runNotification);
+    await waitFor("every message sent", () => allSent(ids));
+    expect(sendsOf(ids)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it("back empty: schedulers are upserted again and the sweepers redo from PostgreSQL what was lost, once", async () => {
+    const ids = await pendingTexts(3);
+    const council = await createCouncil();
+    const programme = await createProgramme({ councilId: council.id, fundedPence: 100_000, baseAllocationPence: 1_000 });
+    await Promise.all([1, 2, 3, 4].map(() => createYoungPerson({ councilId: council.id, withAllocation: false })));
+    const issue = await startIssueAll(db(), { councilId: council.id }, programme.id);
+    await db().backgroundJob.update({ where: { id: issue.id }, data: { createdAt: new Date(Date.now() - 5 * 60_000) } });
+    for (const id of ids) await enqueue("notifications", `message-${id}`, { messageId: id });
+    await enqueue("council-jobs", `council-job-${issue.id}`, { task: "run", backgroundJobId: issue.id });
+    await closeQueues();
+
+    allowRedisDown();
+    await redis.restartEmpty();
+    expect(await getQueue("notifications").count()).toBe(0);
+    // What the worker process does at every start (workers/index.ts): upsert each scheduler.
+    for (const schedule of maintenanceSchedules) await getQueue("maintenance").upsertJobScheduler(schedule.id, schedule.repeat, { name: schedule.id, data: schedule.data });
+    for (const schedule of councilJobSchedules) await getQueue("council-jobs").upsertJobScheduler(schedule.id, schedule.repeat, { name: schedule.id, data: schedule.data });
+    expect((await getQueue("maintenance").getJobSchedulers()).map((s) => s.key).sort()).toEqual(maintenanceSchedules.map((s) => s.id).sort());
+    expect((await getQueue("council-jobs").getJobSchedulers()).map((s) => s.key)).toEqual(["resend-queued-council-jobs"]);
+
+    // The sweepers' runs, as their schedulers fire them, twice over (a duplicate scheduler must do no harm).
+    startWorker("notifications", runNotification);
+    startWorker("council-jobs", runCouncilJobs);
+    for (let run = 0; run < 2; run++) {
+      await runMaintenance(fakeJob({ task: "sweep-outbox" }), "");
+      await runCouncilJobs(fakeJob({ task: "resend-queued" }), "");
+    }
+    await waitFor("every message sent", () => allSent(ids));
+    await waitFor("the issuing job done", async () => (await db().backgroundJob.findUniqueOrThrow({ where: { id: issue.id } })).status === "SUCCEEDED");
+    await runMaintenance(fakeJob({ task: "sweep-outbox" }), "");
+    await runCouncilJobs(fakeJob({ task: "resend-queued" }), "");
+
+    expect(sendsOf(ids)).toEqual([1, 1, 1]);
+    expect(await db().allocation.count({ where: { programmeId: programme.id } })).toBe(4);
+    await expectLedgerOk(council.id);
+  });
+
+  it("while it is down, the web app's enqueue fails fast with a clear error and the outbox row is sent later", async () => {
+    const [id] = await pendingTexts(1);
+    allowRedisDown();
+    await redis.kill();
+    try {
+      // A queue that never reached Redis, and one that had (its commands fail at once, with no offline queue).
+      await expect(enqueue("notifications", `message-${id}`, { messageId: id! })).rejects.toThrow(/is not reachable: job message-.* was not queued/);
+      await closeQueues();
+      await redis.start();
+      await enqueue("maintenance", "warm-up", { task: "expire-sessions" });
+      await redis.kill();
+      await expect(enqueue("notifications", `message-${id}`, { messageId: id! })).rejects.toThrow(/not reachable|enableOfflineQueue|writeable|Connection is closed/);
+    } finally {
+      await closeQueues();
+      await closeRedis();
+      await redis.start();
+    }
+    expect(await db().message.findUniqueOrThrow({ where: { id: id! }, select: { status: true } })).toEqual({ status: "PENDING" });
+
+    startWorker("notifications", runNotification);
+    await runMaintenance(fakeJob({ task: "sweep-outbox" }), "");
+    await waitFor("the message sent", () => allSent([id!]));
+    expect(sendsOf([id!])).toEqual([1]);
+  });
+});
