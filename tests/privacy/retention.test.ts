@@ -13,7 +13,8 @@ import { budgetDashboard } from "~/domain/evidence/budget";
 import { evidenceDashboard, type DateRange } from "~/domain/evidence/evidence";
 import { verifyLedger } from "~/domain/ledger";
 import { ANONYMISED_NAME, birthYearOnly, runRetention, setRetentionMonths } from "~/domain/privacy/retention";
-import { processJob } from "../../workers/maintenance";
+import { QUEUES } from "~/lib/queues.server";
+import { processJob, schedules } from "../../workers/maintenance";
 import { calendarDay, createActivity, createCouncil, createProgramme, createProvider, createSlot, createYoungPerson, daysFromNow, doorActor } from "../factories";
 import { expectDomainError, expectLedgerOk } from "../helpers";
 import { createMember, getRequest, signIn } from "../support/actors";
@@ -244,6 +245,26 @@ describe("the retention job", () => {
     expect((await db().council.findUniqueOrThrow({ where: { id: council.id } })).retentionMonths).toBe(18);
     // The database refuses what the form would: a bad value written around the domain fails too.
     await expect(db().council.update({ where: { id: council.id }, data: { retentionMonths: 0 } })).rejects.toThrow(/retentionMonths_range|check constraint/i);
+  });
+
+  it("anonymises each person once when two runs overlap (a duplicated scheduler, a stalled job run again)", async () => {
+    const scene = await councilWithAFinishedProgramme();
+    const due = [scene.leaver.youngPerson.id, scene.classmate.youngPerson.id];
+
+    const [first, second] = await Promise.all([runRetention(db()), runRetention(db())]);
+
+    expect(first.anonymised + second.anonymised).toBeGreaterThanOrEqual(due.length);
+    for (const id of due) {
+      expect(await db().auditEvent.count({ where: { entityId: id, action: "young_person.anonymised" } })).toBe(1);
+      expect((await personRow(id)).firstName).toBe(ANONYMISED_NAME);
+    }
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("is scheduled daily on the maintenance queue with a payload the queue accepts", () => {
+    const schedule = schedules.find((s) => s.id === "apply-retention");
+    expect(schedule?.repeat).toEqual({ pattern: "30 3 * * *", tz: "Europe/London" });
+    expect(QUEUES.maintenance.payload.parse(schedule?.data)).toEqual({ task: "apply-retention" });
   });
 
   it("runs as the maintenance queue's apply-retention job", async () => {
