@@ -112,8 +112,8 @@ function answerOf(value: unknown): Outcome | string {
 
 type Answer = { answer: Outcome | string; body: string };
 
-async function call({ route, entry, method, role, whose, form }: Case): Promise<Answer> {
-  const handler = (await modules[route.file]!())[method]!;
+async function call({ route, entry, method, role, whose, form }: Case, handlerOverride?: Handler): Promise<Answer> {
+  const handler = handlerOverride ?? (await modules[route.file]!())[method]!;
   const { request, params } = await requestFor(route, entry, method, role, whose, form);
   try {
     const value = await handler({ request, params, context: {} });
@@ -270,6 +270,7 @@ describe("the access-control matrix", () => {
   });
 
   it("a refused request changes no record", async () => {
+    expect(Object.keys(before).length, "tables fingerprinted").toBeGreaterThan(30);
     const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
     expect(changed, "tables written by requests that were refused").toEqual([]);
 
@@ -289,6 +290,21 @@ describe("the access-control matrix", () => {
       expect(await db.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { status: true } })).toEqual({ status: "CONFIRMED" });
     }
     expect(await db.redemption.count({ where: { bookingId: { in: [theirs.booking.id, theirs.soonBooking.id] } } })).toBe(0);
+  });
+
+  it("would catch a page that reads a record by its URL id alone", async () => {
+    // A careless version of the officer's young person page: signed in as an officer, but the lookup ignores the council.
+    const careless: Handler = async ({ request, params }) => {
+      const { requireOfficer } = await import("~/lib/auth.server");
+      await requireOfficer(request);
+      return getDb().youngPerson.findUniqueOrThrow({ where: { id: params.youngPersonId! }, select: { firstName: true } });
+    };
+    const route = routes.find((r) => r.id === "council.young-people.$youngPersonId")!;
+    const entry = expectations[route.id]!;
+    const attack: Case = { route, entry, method: "loader", role: "officer", whose: "other", expected: entry.loader!("officer", "other") };
+    const reply = await call(attack, careless);
+    expect(matches(attack.expected, reply.answer)).toBe(false);
+    expect(reply.body).toContain(world.theirs.enrolee.firstName);
   });
 
   for (const route of routes) {
