@@ -39,7 +39,9 @@ export function setDb(client: Db) {
 }
 
 // Prisma's codes for "could not reach / lost the server / pool exhausted", and PostgreSQL's connection and shutdown classes.
-const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+// P2028 is a transaction that could not start (no pooled connection within maxWait) or ran out of time and was
+// rolled back: the bench's 200 concurrent bookings met it as a 500 (callers still look for a commit first).
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 
 /** True when a query failed because the database could not be reached or dropped the connection (so nothing was committed). */
