@@ -154,8 +154,10 @@ export async function postTransfers(tx: DbTx, councilId: string, inputs: readonl
     }
     const taken = accounts.map((id) => debits.get(id) ?? 0);
     const given = accounts.map((id) => credits.get(id) ?? 0);
+    const debited = [...debits.keys()];
+    // Only accounts the batch takes from can fall short (when issuing, the budget alone, not 2,000 wallets).
     const short = await tx.$queryRaw<{ id: string }[]>`
-      SELECT a."id" FROM "Account" a JOIN unnest(${accounts}::uuid[], ${taken}::bigint[]) AS d(id, taken) ON d.id = a."id"
+      SELECT a."id" FROM "Account" a JOIN unnest(${debited}::uuid[], ${debited.map((id) => debits.get(id)!)}::bigint[]) AS d(id, taken) ON d.id = a."id"
       WHERE a."type" <> 'COUNCIL_FUNDING' AND a."balancePence" < d.taken`;
     if (short[0]) {
       throw new DomainError("INSUFFICIENT_FUNDS", "There is not enough money in the account for this.", undefined, {
