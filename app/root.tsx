@@ -1,4 +1,5 @@
 // The HTML document every page shares: head, skip link, stylesheet, and the last-resort error page.
+import "~/ui/zod-jitless";
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
