@@ -447,6 +447,8 @@ async function main() {
       await stopProcess(workers);
       web = workers = null;
       await checkLedger(databaseUrl, seed.councilId);
+      // Written now too, so a long money bench (c, d) cannot cost the figures already measured.
+      writeResults({ ranAt: new Date().toISOString(), partial: true, seed: seed.counts });
     }
     await benchMoney();
   } finally {
