@@ -34,10 +34,16 @@ function parseDate(value: string): Date | null {
 const text = (name: string, max: number) =>
   z.string().trim().min(1, `${name} is missing`).max(max, `${name} is longer than ${max} characters`);
 
+// No one's name starts like a spreadsheet formula; one that did would run when an officer opens an export.
+const personName = (name: string) =>
+  text(name, 80).refine((value) => !/^[=+\-@]/.test(value), {
+    error: (issue) => `${name} "${String(issue.input).trim().slice(0, 40)}" starts with ${String(issue.input).trim()[0]}, which spreadsheets run as a formula`,
+  });
+
 export const enrolmentRowSchema = z.object({
   external_ref: text("external_ref", 64).regex(/^[\w./-]+$/, "external_ref may only use letters, digits, '-', '_', '.' and '/'"),
-  first_name: text("first_name", 80),
-  last_name: text("last_name", 80),
+  first_name: personName("first_name"),
+  last_name: personName("last_name"),
   date_of_birth: z
     .string()
     .trim()
