@@ -148,5 +148,6 @@ export async function markBankFilePaid(db: Db, input: { councilId: string; bankF
       });
     }
     return { paid, alreadyPaid: payouts.length - paid };
-  });
+    // Marks every redemption of the file's payouts paid: up to a run's million rows.
+  }, { timeout: 10 * 60_000 });
 }

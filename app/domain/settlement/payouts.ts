@@ -106,7 +106,9 @@ export async function createPayoutRun(db: Db, input: CreatePayoutRunInput) {
       })),
     );
     return tx.payoutRun.findUniqueOrThrow({ where: { id: run.id }, include: { payouts: true } });
-  });
+    // A run claims every payable redemption of the council at once (a million rows take minutes on small
+    // hardware); it is a background job holding only its own advisory lock, so it gets the time it needs.
+  }, { timeout: 10 * 60_000 });
 }
 
 /**
