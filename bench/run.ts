@@ -334,7 +334,7 @@ async function benchMoney() {
   if (args.only.has("c")) {
     if (existsSync(path.join(ROOT, "bench/issuing.ts"))) {
       const { benchIssuing } = (await import("./issuing")) as { benchIssuing: (ctx: { databaseUrl: string; adminUrl: string; count: number }) => Promise<BenchRow[]> };
-      rows.push(...(await benchIssuing({ databaseUrl: ADMIN_URL, adminUrl: ADMIN_URL, count: args.issuingCount })));
+      rows.push(...(await failedAsRow("c. Issuing", () => benchIssuing({ databaseUrl: ADMIN_URL, adminUrl: ADMIN_URL, count: args.issuingCount }))));
     } else rows.push(skipped("c. Issuing", "bench/issuing.ts is not there yet"));
   }
   if (args.only.has("d")) {
@@ -342,8 +342,19 @@ async function benchMoney() {
       const { benchSettlement } = (await import("./settlement")) as {
         benchSettlement: (ctx: { databaseUrl: string; adminUrl: string; redemptions: number }) => Promise<BenchRow[]>;
       };
-      rows.push(...(await benchSettlement({ databaseUrl: ADMIN_URL, adminUrl: ADMIN_URL, redemptions: args.redemptions })));
+      rows.push(...(await failedAsRow("d. Settlement", () => benchSettlement({ databaseUrl: ADMIN_URL, adminUrl: ADMIN_URL, redemptions: args.redemptions }))));
     } else rows.push(skipped("d. Settlement", "bench/settlement.ts is not there yet"));
+  }
+}
+
+/** A money bench that throws is a row that says so, not the end of the run and of every figure before it. */
+async function failedAsRow(area: string, bench: () => Promise<BenchRow[]>): Promise<BenchRow[]> {
+  try {
+    return await bench();
+  } catch (error) {
+    log(`${area} failed: ${error instanceof Error ? error.message : String(error)}`);
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").slice(0, 200);
+    return [{ area, measure: "did not finish", figure: { value: 0, unit: "" }, target: "—", met: false, note: `failed: ${reason}` }];
   }
 }
 
