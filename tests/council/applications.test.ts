@@ -30,7 +30,7 @@ function applyRequest(fields: Record<string, string>, proof: Buffer | null = PDF
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   if (proof) form.append("proof", new File([new Uint8Array(proof)], "council-tax.pdf", { type: "application/pdf" }));
-  return new Request("http://localhost/apply-for-a-pass", { method: "POST", body: form, headers: { "X-Forwarded-For": address } });
+  return new Request("http://localhost/apply-for-a-pass", { method: "POST", body: form, headers: { "x-playpass-client-address": address } });
 }
 
 const fields = (councilId: string, overrides: Record<string, string> = {}) => ({

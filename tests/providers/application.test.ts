@@ -63,7 +63,7 @@ function applyRequest(fields: Record<string, string>, files: Record<string, { by
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   const documents = { safeguardingPolicy: { bytes: PDF, name: "Safeguarding policy.pdf" }, insuranceCertificate: { bytes: PNG, name: "insurance.png" }, ...files };
   for (const [name, file] of Object.entries(documents)) if (file) form.append(name, new File([file.bytes], file.name));
-  return new Request("http://localhost/providers/apply", { method: "POST", body: form, headers: { "X-Forwarded-For": `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` } });
+  return new Request("http://localhost/providers/apply", { method: "POST", body: form, headers: { "x-playpass-client-address": `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` } });
 }
 
 type Reply = { result: { status?: string; error?: Record<string, string[] | null> } };

@@ -78,7 +78,7 @@ async function requestFor(route: (typeof routes)[number], entry: Entry, method: 
   const target = tenantOf(whose);
   const params = paramsFor(route, entry, target);
   const url = new URL(urlOf(route, params), "http://localhost");
-  const headers: Record<string, string> = { ...credentialsOf(world, role), "X-Forwarded-For": "203.0.113.99" };
+  const headers: Record<string, string> = { ...credentialsOf(world, role), "x-playpass-client-address": "203.0.113.99" };
   if (entry.endsSession && headers.Cookie) headers.Cookie = await freshCookie(role);
   if (method === "loader") return { request: new Request(url, { headers }), params };
   if (entry.json) {

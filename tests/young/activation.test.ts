@@ -38,7 +38,7 @@ async function activate(code: string, choice: ActivationChoice, recipient: strin
 }
 
 /** Each request from its own address, so tests do not share the per-address limit. */
-const fromAddress = () => ({ "X-Forwarded-For": `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+const fromAddress = () => ({ "x-playpass-client-address": `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
 
 describe("activating a pass", () => {
   it("creates the sign-in, starts the pass and makes the code used, for a 14-year-old with an email on record", async () => {
