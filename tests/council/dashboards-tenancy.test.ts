@@ -25,7 +25,7 @@ function routeOf(file: string) {
     .split(/\.(?![^[]*\])/)
     .filter((s) => s !== "_index")
     .map((s) => s.replace(/\[\.\]/g, "."));
-  const params = segments.flatMap((s) => [...s.matchAll(/\$(\w+)/g)].map((m) => m[1]!));
+  const params = segments.flatMap((s) => [...s.matchAll(/\$([A-Za-z0-9]+)/g)].map((m) => m[1]!));
   return { name, segments, params };
 }
 
