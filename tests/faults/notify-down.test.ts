@@ -11,7 +11,8 @@ import { processJob as runNotification } from "../../workers/notifications";
 import { processJob as runMaintenance } from "../../workers/maintenance";
 import { failNextNotify, notifySent } from "../mocks/notify";
 import { fakeJob } from "../support/workers";
-import { pendingTexts, useNotifyKeys, waitFor } from "./support";
+import { pendingTexts, waitFor } from "./support";
+import { useNotifyKeys } from "../support/notify-keys";
 
 const db = () => getDb();
 useNotifyKeys();

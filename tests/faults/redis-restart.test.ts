@@ -16,7 +16,8 @@ import { createCouncil, createProgramme, createYoungPerson } from "../factories"
 import { expectLedgerOk } from "../helpers";
 import { allowConsoleError } from "../setup/console";
 import { fakeJob } from "../support/workers";
-import { pendingTexts, restartableRedis, useNotifyKeys, waitFor } from "./support";
+import { pendingTexts, restartableRedis, waitFor } from "./support";
+import { useNotifyKeys } from "../support/notify-keys";
 
 const db = () => getDb();
 useNotifyKeys();

@@ -5,9 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
 import { getDb } from "~/lib/db.server";
-import { resetEnvForTests } from "~/lib/env.server";
 import { freePort } from "../support/redis-server";
 
 /** A plain pg connection to this test file's database, outside the app's pool. */
@@ -40,27 +38,6 @@ export async function waitingBackendPid(side: pg.Client, query: RegExp, except: 
   });
 }
 
-/** A Notify key and templates for this test file (Notify itself is the fake in tests/mocks/notify.ts). */
-export function useNotifyKeys() {
-  const keys = {
-    NOTIFY_API_KEY: `playpass_test-${randomUUID()}-${randomUUID()}`,
-    NOTIFY_SMS_TEMPLATE_ID: randomUUID(),
-    NOTIFY_EMAIL_TEMPLATE_ID: randomUUID(),
-  };
-  const before = Object.fromEntries(Object.keys(keys).map((key) => [key, process.env[key]]));
-  beforeAll(() => {
-    Object.assign(process.env, keys);
-    resetEnvForTests();
-  });
-  afterAll(() => {
-    for (const [key, value] of Object.entries(before)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    resetEnvForTests();
-  });
-  return keys;
-}
 
 /** PENDING outbox messages (SMS to distinct numbers), made older than the outbox sweeper's 30 s grace. */
 export async function pendingTexts(count: number) {

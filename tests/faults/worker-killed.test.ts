@@ -19,7 +19,8 @@ import { expectLedgerOk } from "../helpers";
 import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
 import { processJob as runCouncilJob } from "../../workers/council-jobs";
 import { processJob as runNotification } from "../../workers/notifications";
-import { pendingTexts, useNotifyKeys } from "./support";
+import { pendingTexts } from "./support";
+import { useNotifyKeys } from "../support/notify-keys";
 
 const db = () => getDb();
 const CHILD = new URL("./worker-child.ts", import.meta.url).pathname;

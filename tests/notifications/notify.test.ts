@@ -1,34 +1,15 @@
 // Delivery through GOV.UK Notify (impersonated by tests/mocks/notify.ts at the HTTP boundary).
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
-import { resetEnvForTests } from "~/lib/env.server";
 import { queueMessage, type Contact, type OutgoingMessage } from "~/domain/notifications/messages";
 import { deliverMessage } from "~/domain/notifications/send";
 import { failNextNotify, notifySent } from "../mocks/notify";
 import { uniqueSuffix } from "../factories";
+import { useNotifyKeys } from "../support/notify-keys";
 
 const db = () => getDb();
 
-const NOTIFY = {
-  NOTIFY_API_KEY: `playpass_test-${randomUUID()}-${randomUUID()}`,
-  NOTIFY_SMS_TEMPLATE_ID: randomUUID(),
-  NOTIFY_EMAIL_TEMPLATE_ID: randomUUID(),
-};
-const before = Object.fromEntries(Object.keys(NOTIFY).map((key) => [key, process.env[key]]));
-
-beforeAll(() => {
-  Object.assign(process.env, NOTIFY);
-  resetEnvForTests();
-});
-
-afterAll(() => {
-  for (const [key, value] of Object.entries(before)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetEnvForTests();
-});
+const NOTIFY = useNotifyKeys();
 
 async function outboxMessage(contact: Contact, message: Partial<OutgoingMessage> = {}) {
   const id = await queueMessage(db(), contact, {
