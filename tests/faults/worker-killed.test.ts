@@ -3,8 +3,6 @@
 // (Payout runs have their own crash test at every step: tests/settlement/crash.test.ts.)
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +14,7 @@ import { ENROLMENT_COLUMNS } from "~/domain/programmes/enrolment";
 import { notifySent } from "../mocks/notify";
 import { createCouncil, createProgramme, createYoungPerson } from "../factories";
 import { expectLedgerOk } from "../helpers";
+import { startForwardingProxy, type ForwardingProxy } from "../support/forwarding-proxy";
 import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
 import { processJob as runCouncilJob } from "../../workers/council-jobs";
 import { processJob as runNotification } from "../../workers/notifications";
@@ -29,34 +28,18 @@ useWorkerTestEnvironment();
 const notifyKeys = useNotifyKeys();
 
 // The children's Notify calls come here and go on to this process's fake Notify (MSW).
-let proxy: Server;
+let proxy: ForwardingProxy;
 let proxyUrl = "";
 beforeAll(async () => {
   process.env.UPLOAD_DIR = mkdtempSync(path.join(tmpdir(), "playpass-faults-"));
   resetEnvForTests();
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(([name, value]) => typeof value === "string" && !["host", "connection", "content-length"].includes(name)),
-      ) as Record<string, string>;
-      const body = Buffer.concat(chunks);
-      fetch(`https://api.notifications.service.gov.uk${req.url}`, { method: req.method, headers, body: body.length > 0 ? body : undefined })
-        .then(async (response) => {
-          res.writeHead(response.status, { "Content-Type": response.headers.get("Content-Type") ?? "application/json" });
-          res.end(Buffer.from(await response.arrayBuffer()));
-        })
-        .catch(() => req.socket.destroy());
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startForwardingProxy("https://api.notifications.service.gov.uk");
+  proxyUrl = proxy.url;
 });
 afterAll(async () => {
   delete process.env.UPLOAD_DIR;
   resetEnvForTests();
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
 });
 
 function runWorker(queue: "council-jobs" | "notifications", payload: object, crashAt?: WorkerCheckpoint) {

@@ -1,13 +1,12 @@
 // RELIABILITY 9: a worker killed (SIGKILL) at each step of a payout run and restarted never pays twice
 // and never loses a payout. The worker is a real child process; Stripe is the fake, reached over HTTP.
 import { spawn } from "node:child_process";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import type { SettlementCheckpoint } from "~/domain/settlement/checkpoints";
 import { fakeStripe } from "../mocks/stripe";
 import { expectLedgerOk } from "../helpers";
+import { startForwardingProxy, type ForwardingProxy } from "../support/forwarding-proxy";
 import { useWorkerTestEnvironment } from "../support/workers";
 import { payableScene, TEST_STRIPE_KEY, useStripeKeys } from "./support";
 
@@ -18,31 +17,14 @@ useWorkerTestEnvironment();
 useStripeKeys();
 
 // The child's Stripe calls come here and go on to the fake Stripe of this process (MSW), whose ledger outlives every child.
-let proxy: Server;
+let proxy: ForwardingProxy;
 let proxyUrl = "";
 beforeAll(async () => {
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(([name, value]) => typeof value === "string" && !["host", "connection", "content-length"].includes(name)),
-      ) as Record<string, string>;
-      const body = Buffer.concat(chunks);
-      fetch(`https://api.stripe.com${req.url}`, { method: req.method, headers, body: body.length > 0 ? body : undefined })
-        .then(async (response) => {
-          res.writeHead(response.status, { "Content-Type": response.headers.get("Content-Type") ?? "application/json" });
-          res.end(Buffer.from(await response.arrayBuffer()));
-        })
-        // A lost answer in the fake is a dropped connection here.
-        .catch(() => req.socket.destroy());
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startForwardingProxy("https://api.stripe.com");
+  proxyUrl = proxy.url;
 });
 afterAll(async () => {
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
 });
 
 function runWorker(crashAt?: SettlementCheckpoint): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
