@@ -2,10 +2,9 @@
 // from a letter asks a guardian, who consents by link and sees their bookings; Sam rates, saves and suggests
 // with JavaScript off. axe finds no serious or critical problem on any of these pages.
 import { mkdirSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, PHONE, signIn } from "./browser";
+import { expectAccessible as expectAccessibleWithJs, launchBrowser, PHONE, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 const SHOTS = "docs/screenshots";
@@ -18,13 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** axe with the WCAG 2.2 AA rules: the page must have no serious or critical violation. */
-async function expectAccessibleWithJs(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 const expectAccessible = expectAccessibleWithJs;
 
