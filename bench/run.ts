@@ -7,6 +7,9 @@
 //   npm run bench -- --only a,b,e          some parts
 //   npm run bench -- --skip-build          reuse build/ as it is
 //   npm run bench -- --seconds 5           shorter page runs while iterating
+//   npm run bench -- --database playpass_bench_x --port 3340 --out /tmp/x
+//                                          its own database, ports (port and port + 1) and results files, so two
+//                                          people can bench on one machine without dropping each other's database
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -21,10 +24,6 @@ import { seedLarge, LARGE_SEED, type LargeSeed } from "./seed-large";
 import { throughputRatio, type BenchRow } from "./types";
 
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const DB_NAME = "playpass_bench";
-const PORT = 3330;
-const BARE_PORT = 3331;
-const BASE_URL = `http://localhost:${PORT}`;
 const PAGE_CONNECTIONS = 50;
 const BOOKING_CLIENTS = 200;
 
@@ -42,10 +41,17 @@ function parseArgs(argv: string[]) {
     spreadAttempts: Number(value("--spread") ?? 600),
     issuingCount: Number(value("--issuing-count") ?? 100_000),
     redemptions: Number(value("--redemptions") ?? 1_000_000),
+    database: value("--database") ?? "playpass_bench",
+    port: Number(value("--port") ?? 3330),
+    out: value("--out") ?? path.join(ROOT, "bench/results"),
   };
 }
 
 const args = parseArgs(process.argv.slice(2));
+const DB_NAME = args.database;
+const PORT = args.port;
+const BARE_PORT = PORT + 1;
+const BASE_URL = `http://localhost:${PORT}`;
 const SESSION_SECRET = randomBytes(32).toString("hex");
 const rows: BenchRow[] = [];
 const log = (message: string) => process.stderr.write(`\x1b[1m[bench]\x1b[0m ${message}\n`);
@@ -391,10 +397,10 @@ export function resultsTable(benchRows: BenchRow[]): string {
 }
 
 function writeResults(meta: Record<string, unknown>) {
-  writeFileSync(path.join(ROOT, "bench/results.json"), JSON.stringify({ ...meta, rows }, null, 2) + "\n");
+  writeFileSync(`${args.out}.json`, JSON.stringify({ ...meta, rows }, null, 2) + "\n");
   const table = resultsTable(rows);
   const header = `# Playpass bench results\n\n${new Date().toISOString()} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}) · ${round(os.totalmem() / 2 ** 30, 1)} GB · Node ${process.version}\n\n`;
-  writeFileSync(path.join(ROOT, "bench/results.md"), header + table + "\n");
+  writeFileSync(`${args.out}.md`, header + table + "\n");
   process.stdout.write(`\n${table}\n\n`);
 }
 
@@ -467,7 +473,7 @@ async function main() {
     if (workers) await stopProcess(workers);
   }
   writeResults({ ranAt: new Date().toISOString(), seconds: round((Date.now() - started) / 1000, 1), node: process.version, cpus: os.cpus().length, seed: seed?.counts });
-  log(`done in ${round((Date.now() - started) / 1000, 1)} s; bench/results.md and bench/results.json written`);
+  log(`done in ${round((Date.now() - started) / 1000, 1)} s; ${args.out}.md and ${args.out}.json written`);
 }
 
 async function firstActivityWithSlots(databaseUrl: string, notThis: string): Promise<string> {
