@@ -175,3 +175,60 @@ export async function postTransfers(tx: DbTx, councilId: string, inputs: readonl
     return id !== undefined ? { id, created: true } : { id: earlier.get(input.idempotencyKey)!, created: false };
   });
 }
+
+export type NewWallet = { allocationId: string; amountPence: number };
+
+/**
+ * Opens the wallets of allocations made earlier in the caller's transaction and issues each its credit from
+ * a programme budget, in one statement (issuing to a whole roll): each wallet is written with the balance
+ * of its one ISSUE transfer (key `issue:<allocationId>`, as issuing one at a time uses), the transfers are
+ * written beside them, and the budget is debited by their sum, guarded as any debit is (its balance must
+ * cover the sum; the CHECK constraint backs it). A new wallet cannot be seen or locked by anyone else before
+ * the transaction commits, so it needs no lock and no second write to credit it. A key that exists already
+ * is a unique violation, never skipped: nothing is written. INSUFFICIENT_FUNDS when the budget is short,
+ * and the caller's transaction must then roll back. Answers each allocation's wallet id.
+ */
+export async function issueToNewWallets(
+  tx: DbTx,
+  input: { councilId: string; budgetAccountId: string; wallets: readonly NewWallet[]; actorUserId?: string | null },
+): Promise<Map<string, string>> {
+  if (input.wallets.length === 0) return new Map();
+  for (const wallet of input.wallets) {
+    assertPence(wallet.amountPence);
+    if (wallet.amountPence < 0) throw new RangeError(`an issue must not be negative, got ${wallet.amountPence}`);
+  }
+  // Only inside a transaction: a refused debit must take the wallets and transfers written beside it with it.
+  if (typeof (tx as { $connect?: unknown }).$connect === "function") {
+    return (tx as Db).$transaction((inner) => issueToNewWallets(inner, input));
+  }
+  const totalPence = input.wallets.reduce((sum, wallet) => sum + wallet.amountPence, 0);
+  const rows = await tx.$queryRaw<{ id: string; allocationId: string; debited: boolean }[]>`
+    WITH wallet AS (
+      INSERT INTO "Account" ("councilId", "type", "allocationId", "balancePence")
+      SELECT ${input.councilId}::uuid, 'WALLET', w.allocation, w.amount
+      FROM unnest(${input.wallets.map((w) => w.allocationId)}::uuid[], ${input.wallets.map((w) => w.amountPence)}::int[]) WITH ORDINALITY AS w(allocation, amount, n)
+      ORDER BY w.n
+      RETURNING "id", "allocationId", "balancePence"
+    ), issue AS (
+      INSERT INTO "Transfer" ("councilId", "kind", "debitAccountId", "creditAccountId", "amountPence", "idempotencyKey", "actorUserId")
+      SELECT ${input.councilId}::uuid, 'ISSUE', ${input.budgetAccountId}::uuid, wallet."id", wallet."balancePence", 'issue:' || wallet."allocationId", ${input.actorUserId ?? null}::uuid
+      FROM wallet WHERE wallet."balancePence" > 0
+      RETURNING "amountPence"
+    ), budget AS (
+      UPDATE "Account" SET "balancePence" = "balancePence" - (SELECT coalesce(sum("amountPence"), 0) FROM issue)
+      WHERE "id" = ${input.budgetAccountId}::uuid AND "councilId" = ${input.councilId}::uuid AND "type" = 'PROGRAMME_BUDGET'
+        AND "balancePence" >= (SELECT coalesce(sum("amountPence"), 0) FROM issue)
+      RETURNING "id"
+    )
+    SELECT wallet."id", wallet."allocationId", EXISTS (SELECT 1 FROM budget) AS debited FROM wallet`;
+  if (rows.length !== input.wallets.length) throw new Error(`ledger: ${input.wallets.length - rows.length} wallets were not opened`);
+  if (!rows[0]!.debited) {
+    const budget = await tx.account.count({ where: { id: input.budgetAccountId, councilId: input.councilId, type: "PROGRAMME_BUDGET" } });
+    if (!budget) throw new Error(`ledger: budget account ${input.budgetAccountId} is not a programme budget of council ${input.councilId}`);
+    throw new DomainError("INSUFFICIENT_FUNDS", "There is not enough money in the account for this.", undefined, {
+      accountId: input.budgetAccountId,
+      amountPence: totalPence,
+    });
+  }
+  return new Map(rows.map((row) => [row.allocationId, row.id]));
+}

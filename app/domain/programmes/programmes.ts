@@ -5,7 +5,8 @@ import type { NeedsFlag } from "~/generated/prisma/enums";
 import type { Db, DbTx } from "~/lib/db.server";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
-import { councilAccountId, postTransfer, postTransfers, programmeBudgetAccountId } from "../ledger";
+import { councilAccountId, postTransfer, programmeBudgetAccountId } from "../ledger";
+import { issueToNewWallets } from "../ledger/transfers";
 import { penceFromBigInt } from "../money";
 import { allocationAmountPence } from "./allocations";
 import type { ProgrammeData } from "./forms";
@@ -199,38 +200,20 @@ export async function issueAllocationsBatch(
         fitting.push({ youngPersonId: candidate.id, amountPence });
       }
       const expiresAt = endOfDay(programme.endsOn);
-      // Allocations and their wallets in one statement. Someone issued one of these people a pass a moment
-      // ago (one at a time, from their page): the conflict skips them.
-      const allocations = await tx.$queryRaw<{ id: string; youngPersonId: string; walletId: string }[]>`
-        WITH allocation AS (
-          INSERT INTO "Allocation" ("councilId", "programmeId", "youngPersonId", "expiresAt")
-          SELECT ${programme.councilId}::uuid, ${programme.id}::uuid, p.id, ${expiresAt}::timestamptz
-          FROM unnest(${fitting.map((f) => f.youngPersonId)}::uuid[]) WITH ORDINALITY AS p(id, n) ORDER BY p.n
-          ON CONFLICT ("programmeId", "youngPersonId") DO NOTHING
-          RETURNING "id", "youngPersonId"
-        ), wallet AS (
-          INSERT INTO "Account" ("councilId", "type", "allocationId")
-          SELECT ${programme.councilId}::uuid, 'WALLET', allocation."id" FROM allocation
-          RETURNING "id", "allocationId"
-        )
-        SELECT allocation."id", allocation."youngPersonId", wallet."id" AS "walletId"
-        FROM allocation JOIN wallet ON wallet."allocationId" = allocation."id"
-        ORDER BY allocation."youngPersonId"`;
-      const walletOf = new Map(allocations.map((a) => [a.id, a.walletId]));
+      // Allocations in one statement. Someone issued one of these people a pass a moment ago (one at a
+      // time, from their page): the conflict skips them.
+      const allocations = await tx.$queryRaw<{ id: string; youngPersonId: string }[]>`
+        INSERT INTO "Allocation" ("councilId", "programmeId", "youngPersonId", "expiresAt")
+        SELECT ${programme.councilId}::uuid, ${programme.id}::uuid, p.id, ${expiresAt}::timestamptz
+        FROM unnest(${fitting.map((f) => f.youngPersonId)}::uuid[]) WITH ORDINALITY AS p(id, n) ORDER BY p.n
+        ON CONFLICT ("programmeId", "youngPersonId") DO NOTHING
+        RETURNING "id", "youngPersonId"`;
       const amountOf = new Map(fitting.map((f) => [f.youngPersonId, f.amountPence]));
-      // One statement for the batch's transfers, with the same keys and guards as posting them one by one.
-      const issues = allocations
-        .map((allocation) => ({
-          kind: "ISSUE" as const,
-          debitAccountId: budgetId,
-          creditAccountId: walletOf.get(allocation.id)!,
-          amountPence: amountOf.get(allocation.youngPersonId)!,
-          idempotencyKey: `issue:${allocation.id}`,
-          actorUserId: input.actorUserId ?? undefined,
-        }))
-        .filter((issue) => issue.amountPence > 0);
-      await postTransfers(tx, programme.councilId, issues);
-      const issuedPence = issues.reduce((sum, issue) => sum + issue.amountPence, 0);
+      // Their wallets, opened with the credit of their ISSUE transfers, and the budget debited, in one
+      // statement of the ledger (the same keys and the same guard as posting them one by one).
+      const wallets = allocations.map((allocation) => ({ allocationId: allocation.id, amountPence: amountOf.get(allocation.youngPersonId)! }));
+      await issueToNewWallets(tx, { councilId: programme.councilId, budgetAccountId: budgetId, wallets, actorUserId: input.actorUserId });
+      const issuedPence = wallets.reduce((sum, wallet) => sum + wallet.amountPence, 0);
       if (allocations.length > 0) {
         await recordAudit(tx, {
           councilId: programme.councilId,
