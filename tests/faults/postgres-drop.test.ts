@@ -21,11 +21,14 @@ afterEach(async () => {
   side = undefined;
 });
 
-/** Holds the slot's row lock from another connection, so the booking's UPDATE waits inside its transaction. */
+/**
+ * Holds the slot's row lock from another connection, so the booking's UPDATE waits inside its transaction. The lock
+ * every writer of a slot takes (NO KEY UPDATE): FOR UPDATE would also block the booking row's foreign-key check.
+ */
 async function lockSlot(slotId: string) {
   side = await sideConnection();
   await side.query("BEGIN");
-  await side.query(`SELECT 1 FROM "Slot" WHERE id = $1 FOR UPDATE`, [slotId]);
+  await side.query(`SELECT 1 FROM "Slot" WHERE id = $1 FOR NO KEY UPDATE`, [slotId]);
   return side;
 }
 
