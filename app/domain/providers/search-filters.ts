@@ -1,12 +1,11 @@
-// The search form and the "what were you looking for" form: one Zod schema each, shared by the route (server and
-// browser) and the domain. No database code here, so the browser bundle can import it.
+// The search form and the "what were you looking for" form: one Zod schema each, shared by the route's loader and
+// action and the domain (the browser checks nothing with them; its choices come from search-choices.ts).
 import { z } from "zod";
 import { AccessibilityFeature, Category } from "~/generated/prisma/enums";
 import { outwardCodeOf } from "../places/postcodes";
+import { DEMAND_NOTE_MAX, DISTANCE_MILES, SEARCH_SORTS } from "./search-choices";
 
-export const SEARCH_SORTS = ["soonest", "nearest", "cheapest"] as const;
-export const DISTANCE_MILES = [1, 2, 5, 10, 20] as const;
-export const SEARCH_PAGE_SIZE = 20;
+export { DEMAND_NOTE_MAX, DISTANCE_MILES, SEARCH_PAGE_SIZE, SEARCH_SORTS } from "./search-choices";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -37,7 +36,7 @@ export const searchFiltersSchema = z.object({
 export type SearchFilters = z.infer<typeof searchFiltersSchema>;
 
 export const demandNoteSchema = z.object({
-  text: z.string({ error: "Tell us what you were looking for." }).trim().min(3, "Tell us a bit more: what were you looking for?").max(500, "Keep it under 500 characters."),
+  text: z.string({ error: "Tell us what you were looking for." }).trim().min(3, "Tell us a bit more: what were you looking for?").max(DEMAND_NOTE_MAX, `Keep it under ${DEMAND_NOTE_MAX} characters.`),
   searchQuery: z.string().trim().max(100).optional(),
   category: z.preprocess(blankToUndefined, z.enum(Category).optional()),
 });
