@@ -9,7 +9,7 @@ import type {
   SelectHTMLAttributes,
   TextareaHTMLAttributes,
 } from "react";
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useRef, type RefObject } from "react";
 
 // Conform's get*Props include a React key (it changes to reset a field); it cannot be spread.
 type WithKey = { key?: string | undefined };
@@ -18,6 +18,41 @@ export type FieldTextareaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & W
 export type FieldSelectProps = SelectHTMLAttributes<HTMLSelectElement> & WithKey;
 
 type Errors = ReadonlyArray<string> | null | undefined;
+
+/**
+ * An action's answer to a form as plain data: Conform's `submission.reply()` (errors by field name, "" for the
+ * form's own, and what was sent). The young people's pages read it with these helpers and check their forms in the
+ * action only, so neither Conform nor Zod is sent to their browsers.
+ */
+export type FormReply = { error?: Record<string, Errors> | null; initialValue?: Record<string, unknown> | null } | null | undefined;
+
+/** A field's messages in the reply ("" for the form's own), or undefined when it has none. */
+export function replyErrors(reply: FormReply, name: string): string[] | undefined {
+  const errors = reply?.error?.[name];
+  return errors && errors.length > 0 ? [...errors] : undefined;
+}
+
+/** What was sent in a field, to fill it again when the page comes back with errors (as it does without JavaScript). */
+export function replyValue(reply: FormReply, name: string): string | undefined {
+  const value = reply?.initialValue?.[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * For a form checked only by its action: empties the form once the action accepts it (with JavaScript the page
+ * stays, so its fields would keep what was sent) and, when a reply comes back with errors, moves focus to the first
+ * field it marks invalid (unless an ErrorSummary on the page has taken focus to list them).
+ */
+export function useFormReply(reply: FormReply, accepted: boolean): RefObject<HTMLFormElement> {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const form = ref.current;
+    if (!form || !reply) return;
+    if (accepted) form.reset();
+    else if (!document.activeElement?.closest(".error-summary")) form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [reply, accepted]);
+  return ref;
+}
 
 type FieldFrameProps = {
   label: ReactNode;
