@@ -1,6 +1,5 @@
 // The front door and explore page: search what there is to do, for anyone; a signed-in young person sees only
 // what their pass can book. Search is a GET form, so it works without JavaScript and every result page has a link.
-import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
@@ -11,7 +10,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { passSummary } from "~/domain/booking/queries";
 import { recordUnmetDemand, searchActivities } from "~/domain/providers/catalogue";
-import { DISTANCE_MILES, demandNoteSchema, searchFiltersSchema, type SearchFilters } from "~/domain/providers/search-filters";
+import { DEMAND_NOTE_MAX, DISTANCE_MILES } from "~/domain/providers/search-choices";
+import { demandNoteSchema, searchFiltersSchema, type SearchFilters } from "~/domain/providers/search-filters";
 import { getActor, homePathFor, requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/forms.server";
@@ -25,9 +25,12 @@ import {
 import {
   CheckboxField,
   Field,
+  replyErrors,
+  replyValue,
   SelectField,
   SubmitButton,
   TextareaField,
+  useFormReply,
 } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { PublicShell, YoungShell } from "~/ui/shells";
@@ -429,14 +432,9 @@ function NoResults({
   canTellUs: boolean;
 }) {
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    id: "demand",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) =>
-      parseWithZod(formData, { schema: demandNoteSchema }),
-    shouldValidate: "onBlur",
-    defaultValue: { text: query ?? "" },
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, actionData?.thanks === true);
   if (!searched) return <p>Nothing is on yet. Check back soon.</p>;
   return (
     <div className="no-results">
@@ -449,7 +447,7 @@ function NoResults({
           </p>
         </Notice>
       ) : canTellUs ? (
-        <Form method="post" {...getFormProps(form)} className="demand-form">
+        <Form method="post" id="demand" ref={formRef} noValidate className="demand-form">
           <h3>Tell us what you were looking for</h3>
           <p>
             Your council reads these to decide what to add. We do not send your
@@ -457,8 +455,8 @@ function NoResults({
           </p>
           <TextareaField
             label="What would you like to do?"
-            errors={fields.text.errors}
-            textareaProps={{ ...getTextareaProps(fields.text), rows: 3 }}
+            errors={replyErrors(reply, "text")}
+            textareaProps={{ id: "demand-text", name: "text", defaultValue: replyValue(reply, "text") ?? query ?? "", rows: 3, maxLength: DEMAND_NOTE_MAX }}
           />
           <input type="hidden" name="searchQuery" value={query ?? ""} />
           {category ? (
