@@ -1,10 +1,8 @@
 // "Suggest something": an activity or provider that is not on Playpass, recorded as demand for the council.
-import { getFormProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { z } from "zod";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { suggestActivity } from "~/domain/young/choices";
 import { SUGGESTION_MAX } from "~/domain/young/limits";
@@ -12,20 +10,12 @@ import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/forms.server";
 import { categories, categoryLabel } from "~/ui/activity-card";
-import { ErrorSummary, SelectField, SubmitButton, TextareaField } from "~/ui/forms";
+import { ErrorSummary, replyErrors, replyValue, SelectField, SubmitButton, TextareaField, useFormReply } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { YoungShell } from "~/ui/shells";
+import { suggestionSchema } from "./young.suggest.server";
 
 export const meta: MetaFunction = () => [{ title: "Suggest something – Playpass" }];
-
-const schema = z.object({
-  text: z
-    .string({ error: "Tell us what you would like to do." })
-    .trim()
-    .min(3, "Tell us what you would like to do, in a few words.")
-    .max(SUGGESTION_MAX, `Keep it to ${SUGGESTION_MAX} characters or fewer.`),
-  category: z.enum(categories).optional(),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireYoungPerson(request);
@@ -34,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { youngPerson } = await requireYoungPerson(request);
-  const submission = parseWithZod(await readForm(request), { schema });
+  const submission = parseWithZod(await readForm(request), { schema: suggestionSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   try {
     await suggestActivity(getDb(), { youngPersonId: youngPerson.id, councilId: youngPerson.councilId }, { text: submission.value.text, category: submission.value.category ?? null });
@@ -47,11 +37,11 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Suggest() {
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onSubmit",
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, actionData?.sent === true);
+  const textErrors = replyErrors(reply, "text");
+  const categoryErrors = replyErrors(reply, "category");
   return (
     <YoungShell>
       <h1>Suggest something</h1>
@@ -62,21 +52,21 @@ export default function Suggest() {
       ) : null}
       <p className="lede">Is there an activity, club or place you'd love to go that isn't on Playpass? Tell us.</p>
       <ErrorSummary
-        errors={[...(fields.text.errors ?? []).map((message) => ({ message, fieldId: fields.text.id })), ...(fields.category.errors ?? []).map((message) => ({ message, fieldId: fields.category.id }))]}
+        errors={[...(textErrors ?? []).map((message) => ({ message, fieldId: "suggest-text" })), ...(categoryErrors ?? []).map((message) => ({ message, fieldId: "suggest-category" }))]}
       />
-      <Form method="post" {...getFormProps(form)}>
+      <Form method="post" id="suggest" ref={formRef} noValidate>
         <TextareaField
           label="What would you like to do?"
           hint="For example: skateboarding lessons, or the climbing wall in Eastfield. Please don't include your name or address."
-          textareaProps={{ ...getTextareaProps(fields.text), rows: 4, maxLength: SUGGESTION_MAX }}
-          errors={fields.text.errors}
+          textareaProps={{ id: "suggest-text", name: "text", defaultValue: replyValue(reply, "text"), rows: 4, maxLength: SUGGESTION_MAX }}
+          errors={textErrors}
         />
         <SelectField
           label="What kind of thing is it? (optional)"
-          selectProps={getSelectProps(fields.category)}
+          selectProps={{ id: "suggest-category", name: "category", defaultValue: replyValue(reply, "category") ?? "" }}
           options={categories.map((c) => ({ value: c, label: categoryLabel(c) }))}
           placeholder="Not sure / something else"
-          errors={fields.category.errors}
+          errors={categoryErrors}
         />
         <SubmitButton className="button--block">Send my idea</SubmitButton>
       </Form>
