@@ -1,10 +1,8 @@
 // Rate something you went to: 1 to 5 stars, a comment if you like, and "would you go again?". Once per booking.
-import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { isDomainError, statusForDomainError } from "~/domain/errors";
 import { rateableBooking, rateBooking } from "~/domain/young/choices";
 import { COMMENT_MAX } from "~/domain/young/limits";
@@ -12,20 +10,13 @@ import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/forms.server";
 import { formatDate } from "~/ui/dates";
-import { ErrorSummary, SubmitButton, TextareaField } from "~/ui/forms";
+import { ErrorSummary, replyErrors, replyValue, SubmitButton, TextareaField, useFormReply } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { YoungShell } from "~/ui/shells";
 import { Stars } from "~/ui/stars";
+import { bookingIdSchema, ratingSchema } from "./young.bookings.$bookingId.rate.server";
 
 export const meta: MetaFunction = () => [{ title: "Rate it – Playpass" }];
-
-const schema = z.object({
-  stars: z.coerce.number({ error: "Choose how many stars, from 1 to 5." }).int().min(1, "Choose how many stars, from 1 to 5.").max(5, "Choose how many stars, from 1 to 5."),
-  wouldGoAgain: z.enum(["yes", "no"], { error: "Tell us if you would go again." }),
-  comment: z.string().trim().max(COMMENT_MAX, `Keep your comment to ${COMMENT_MAX} characters or fewer.`).optional(),
-});
-
-const bookingIdSchema = z.string().uuid();
 
 async function actorAndBooking(request: Request, bookingId: string | undefined) {
   const { actor, youngPerson } = await requireYoungPerson(request);
@@ -46,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, youngPerson, bookingId } = await actorAndBooking(request, params.bookingId);
-  const submission = parseWithZod(await readForm(request), { schema });
+  const submission = parseWithZod(await readForm(request), { schema: ratingSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
     await rateBooking(
@@ -70,16 +61,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function RateBooking() {
   const { booking } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onSubmit",
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, false); // a rating that is accepted leaves the page
+  const starsErrors = replyErrors(reply, "stars");
+  const againErrors = replyErrors(reply, "wouldGoAgain");
+  const commentErrors = replyErrors(reply, "comment");
   const errors = [
-    ...(form.errors ?? []).map((message) => ({ message })),
-    ...(fields.stars.errors ?? []).map((message) => ({ message, fieldId: `${fields.stars.id}-1` })),
-    ...(fields.wouldGoAgain.errors ?? []).map((message) => ({ message, fieldId: `${fields.wouldGoAgain.id}-yes` })),
-    ...(fields.comment.errors ?? []).map((message) => ({ message, fieldId: fields.comment.id })),
+    ...(replyErrors(reply, "") ?? []).map((message) => ({ message })),
+    ...(starsErrors ?? []).map((message) => ({ message, fieldId: "rate-stars-1" })),
+    ...(againErrors ?? []).map((message) => ({ message, fieldId: "rate-again-yes" })),
+    ...(commentErrors ?? []).map((message) => ({ message, fieldId: "rate-comment" })),
   ];
   return (
     <YoungShell>
@@ -104,20 +96,28 @@ export default function RateBooking() {
       ) : (
         <>
           <ErrorSummary errors={errors} />
-          <Form method="post" {...getFormProps(form)}>
-            <fieldset className={`star-picker${fields.stars.errors ? " field--error" : ""}`}>
+          <Form method="post" id="rate" ref={formRef} noValidate>
+            <fieldset className={`star-picker${starsErrors ? " field--error" : ""}`} aria-describedby={starsErrors ? "rate-stars-error" : undefined}>
               <legend className="field__label">Your rating</legend>
-              {fields.stars.errors ? (
-                <p id={`${fields.stars.id}-error`} className="field__error">
+              {starsErrors ? (
+                <p id="rate-stars-error" className="field__error">
                   <span className="visually-hidden">Error: </span>
-                  {fields.stars.errors.join(" ")}
+                  {starsErrors.join(" ")}
                 </p>
               ) : null}
               <div className="star-picker__options">
                 {[1, 2, 3, 4, 5].map((n) => (
                   <span key={n} className="star-picker__option">
-                    <input className="star-picker__input" type="radio" id={`${fields.stars.id}-${n}`} name={fields.stars.name} value={n} />
-                    <label className="star-picker__label" htmlFor={`${fields.stars.id}-${n}`}>
+                    <input
+                      className="star-picker__input"
+                      type="radio"
+                      id={`rate-stars-${n}`}
+                      name="stars"
+                      value={n}
+                      defaultChecked={replyValue(reply, "stars") === String(n)}
+                      aria-invalid={starsErrors ? true : undefined}
+                    />
+                    <label className="star-picker__label" htmlFor={`rate-stars-${n}`}>
                       <span aria-hidden="true">★</span> {n}
                       <span className="visually-hidden">{n === 1 ? " star" : " stars"}</span>
                     </label>
@@ -126,18 +126,26 @@ export default function RateBooking() {
               </div>
               <p className="hint">1 is "not for me", 5 is "loved it".</p>
             </fieldset>
-            <fieldset className={`choice-list choice-list--inline${fields.wouldGoAgain.errors ? " field--error" : ""}`}>
+            <fieldset className={`choice-list choice-list--inline${againErrors ? " field--error" : ""}`} aria-describedby={againErrors ? "rate-again-error" : undefined}>
               <legend className="field__label">Would you go again?</legend>
-              {fields.wouldGoAgain.errors ? (
-                <p id={`${fields.wouldGoAgain.id}-error`} className="field__error">
+              {againErrors ? (
+                <p id="rate-again-error" className="field__error">
                   <span className="visually-hidden">Error: </span>
-                  {fields.wouldGoAgain.errors.join(" ")}
+                  {againErrors.join(" ")}
                 </p>
               ) : null}
               {(["yes", "no"] as const).map((answer) => (
                 <div className="choice" key={answer}>
-                  <input className="choice__input" type="radio" id={`${fields.wouldGoAgain.id}-${answer}`} name={fields.wouldGoAgain.name} value={answer} />
-                  <label className="choice__label" htmlFor={`${fields.wouldGoAgain.id}-${answer}`}>
+                  <input
+                    className="choice__input"
+                    type="radio"
+                    id={`rate-again-${answer}`}
+                    name="wouldGoAgain"
+                    value={answer}
+                    defaultChecked={replyValue(reply, "wouldGoAgain") === answer}
+                    aria-invalid={againErrors ? true : undefined}
+                  />
+                  <label className="choice__label" htmlFor={`rate-again-${answer}`}>
                     {answer === "yes" ? "Yes" : "No"}
                   </label>
                 </div>
@@ -146,8 +154,8 @@ export default function RateBooking() {
             <TextareaField
               label="Anything else? (optional)"
               hint="What was good, or what could be better. The provider and the council may read it."
-              textareaProps={{ ...getTextareaProps(fields.comment), rows: 4, maxLength: COMMENT_MAX }}
-              errors={fields.comment.errors}
+              textareaProps={{ id: "rate-comment", name: "comment", defaultValue: replyValue(reply, "comment"), rows: 4, maxLength: COMMENT_MAX }}
+              errors={commentErrors}
             />
             <SubmitButton className="button--block">Send my rating</SubmitButton>
           </Form>
