@@ -1,30 +1,48 @@
 // Access control in one place: who is signed in, and what they may reach. Every loader and action
 // goes through these helpers, and scopes its queries by the ids they return, never by URL ids alone.
 import { data, redirect } from "@remix-run/node";
-import type { Role } from "~/generated/prisma/enums";
+import type { Role, YoungPersonStatus } from "~/generated/prisma/enums";
 import { getDb } from "./db.server";
 import { readSessionId } from "./session.server";
 
 export type Membership = { role: Role; councilId: string | null; providerId: string | null; youngPersonId: string | null };
 export type Actor = { userId: string; displayName: string; isPlatformAdmin: boolean; memberships: Membership[] };
 
+/** A young person's record as every young page needs it, read with the session (see requireYoungPerson). */
+type YoungPersonRecord = { id: string; councilId: string; firstName: string; status: string };
+type ActorRow = { userId: string; displayName: string; isPlatformAdmin: boolean; memberships: Membership[]; youngPerson: YoungPersonRecord | null };
+
 /**
- * The signed-in user with their memberships, from the session cookie. One query (session, user and memberships
- * joined) rather than three, because every signed-in page and form starts here. Expired sessions are not sessions.
+ * The signed-in user, their memberships and (for a young person) their own record, from the session cookie, in one
+ * query: every signed-in page and form starts here, and a query per table was a round trip each. Read afresh on
+ * every request, never cached, so signing out (everywhere) takes effect at once. Expired sessions are not sessions.
  */
-export async function getActor(request: Request): Promise<Actor | null> {
+async function readActor(request: Request): Promise<{ actor: Actor; youngPerson: YoungPersonRecord | null } | null> {
   const sessionId = await readSessionId(request);
   if (!sessionId) return null;
-  const [row] = await getDb().$queryRaw<Array<{ userId: string; displayName: string; isPlatformAdmin: boolean; memberships: Membership[] }>>`
+  // The young person is the one of the first YOUNG_PERSON membership in the same order as the memberships.
+  const [row] = await getDb().$queryRaw<ActorRow[]>`
     SELECT u."id" AS "userId", u."displayName", u."isPlatformAdmin",
       COALESCE(json_agg(json_build_object('role', m."role", 'councilId', m."councilId", 'providerId', m."providerId", 'youngPersonId', m."youngPersonId")
-        ORDER BY m."createdAt", m."id") FILTER (WHERE m."id" IS NOT NULL), '[]'::json) AS "memberships"
+        ORDER BY m."createdAt", m."id") FILTER (WHERE m."id" IS NOT NULL), '[]'::json) AS "memberships",
+      (array_agg(json_build_object('id', yp."id", 'councilId', yp."councilId", 'firstName', yp."firstName", 'status', yp."status")
+        ORDER BY m."createdAt", m."id") FILTER (WHERE m."role" = 'YOUNG_PERSON' AND yp."id" IS NOT NULL))[1] AS "youngPerson"
     FROM "Session" s
     JOIN "User" u ON u."id" = s."userId"
     LEFT JOIN "Membership" m ON m."userId" = u."id"
+    LEFT JOIN "YoungPerson" yp ON yp."id" = m."youngPersonId"
     WHERE s."id" = ${sessionId} AND s."expiresAt" > ${new Date()}
     GROUP BY u."id"`;
-  return row ? { userId: row.userId, displayName: row.displayName, isPlatformAdmin: row.isPlatformAdmin, memberships: row.memberships } : null;
+  if (!row) return null;
+  return {
+    actor: { userId: row.userId, displayName: row.displayName, isPlatformAdmin: row.isPlatformAdmin, memberships: row.memberships },
+    youngPerson: row.youngPerson,
+  };
+}
+
+/** The signed-in user with their memberships, from the session cookie (one query; see readActor). */
+export async function getActor(request: Request): Promise<Actor | null> {
+  return (await readActor(request))?.actor ?? null;
 }
 
 export async function loadActor(userId: string): Promise<Actor | null> {
@@ -41,28 +59,29 @@ export async function loadActor(userId: string): Promise<Actor | null> {
   return { userId: user.id, displayName: user.displayName, isPlatformAdmin: user.isPlatformAdmin, memberships: user.memberships };
 }
 
+function toSignIn(request: Request): never {
+  const url = new URL(request.url);
+  throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+}
+
 /** Signed in, or off to the sign-in page and back here afterwards. */
 export async function requireActor(request: Request): Promise<Actor> {
-  const actor = await getActor(request);
-  if (!actor) {
-    const url = new URL(request.url);
-    throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
-  }
-  return actor;
+  return (await readActor(request))?.actor ?? toSignIn(request);
 }
 
 function forbidden(message: string): never {
   throw data({ message }, { status: 403 });
 }
 
+/** A signed-in young person with their own record (read with the session: no second query). */
 export async function requireYoungPerson(request: Request) {
-  const actor = await requireActor(request);
+  const signedIn = (await readActor(request)) ?? toSignIn(request);
+  const { actor } = signedIn;
   const membership = actor.memberships.find((m) => m.role === "YOUNG_PERSON");
   if (!membership?.youngPersonId) forbidden("This page is for young people with a Playpass.");
-  const youngPerson = await getDb().youngPerson.findUniqueOrThrow({
-    where: { id: membership.youngPersonId },
-    select: { id: true, councilId: true, firstName: true, status: true },
-  });
+  // The membership's foreign key means the record is there; its absence is a broken database, not a refusal.
+  if (signedIn.youngPerson?.id !== membership.youngPersonId) throw new Error(`Young person ${membership.youngPersonId} of a membership was not found`);
+  const youngPerson = { ...signedIn.youngPerson, status: signedIn.youngPerson.status as YoungPersonStatus };
   if (youngPerson.status === "DEACTIVATED") forbidden("This pass has been closed by the council. Contact them if you think this is wrong.");
   return { actor, youngPerson };
 }
