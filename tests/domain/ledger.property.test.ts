@@ -496,8 +496,9 @@ async function perform(m: Model, r: Real, op: Op) {
     }
 
     case "payoutRun": {
-      const run = await createPayoutRun(db, { councilId: r.councilId });
-      const taken = m.redemptions.filter((x) => x.status === "PAYABLE" && x.payout === null && x.amount > 0);
+      const run = await createPayoutRun(db, { councilId: r.councilId, now: now(m) });
+      // A run takes what is payable and what has passed its dispute window without waiting for makePayable.
+      const taken = m.redemptions.filter((x) => x.payout === null && x.amount > 0 && (x.status === "PAYABLE" || (x.status === "PENDING" && x.payableAt <= m.now)));
       count(`payoutRun ${taken.length > 0 ? "created" : "nothing to pay"}`);
       if (taken.length === 0) {
         expect(run).toBeNull();

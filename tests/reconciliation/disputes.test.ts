@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { getDb } from "~/lib/db.server";
 import { markNoShow, redeemBooking } from "~/domain/booking";
 import { decideDispute, makeDueRedemptionsPayable, processAttendanceReport, submitAttendanceReport } from "~/domain/reconciliation";
+import { createPayoutRun } from "~/domain/settlement";
 import type { DisputeDecision } from "~/generated/prisma/enums";
 import { doorActor } from "../factories";
 import { expectDomainError, expectLedgerOk, holdBalance, payableBalance, settle, walletBalance } from "../helpers";
@@ -94,6 +95,26 @@ describe("deciding a dispute", () => {
     expect(await payableBalance(scene.council.id, scene.provider.id)).toBe(0);
     await makeDueRedemptionsPayable(db(), { now: new Date(Date.now() + 30 * 24 * HOUR) });
     expect((await db().redemption.findUniqueOrThrow({ where: { bookingId: scene.people[0]!.booking.id } })).status).toBe("PENDING");
+    await expectLedgerOk(scene.council.id);
+  });
+
+  it("holds a redemption back from a payout run that takes the others straight past the dispute window: open, then refunded", async () => {
+    const scene = await pastSession(3, { programme: { disputeWindowDays: 0 } });
+    for (const person of scene.people) await redeemBooking(db(), { code: person.booking.code, providerId: scene.provider.id, actor: doorActor(), now: scene.slot.startsAt });
+    // The first is reported absent (an open dispute); the sweep never ran, so all three are still PENDING.
+    const [dispute] = await reportAndDispute(scene, [false, true, true]);
+    const statuses = async () => Promise.all(scene.people.map(async (p) => (await db().redemption.findUniqueOrThrow({ where: { bookingId: p.booking.id } })).status));
+    expect(await statuses()).toEqual(["PENDING", "PENDING", "PENDING"]);
+
+    const run = await createPayoutRun(db(), { councilId: scene.council.id, now: new Date() });
+    expect(run!.payouts.map((p) => p.amountPence)).toEqual([1_000]);
+    expect(await statuses()).toEqual(["PENDING", "IN_PAYOUT", "IN_PAYOUT"]);
+
+    // Refunded to the young person: never paid to the provider by any later run.
+    await decide(scene, dispute!.id, "REFUND_YOUNG_PERSON", await officerOf(scene.council.id));
+    expect(await createPayoutRun(db(), { councilId: scene.council.id, now: new Date(Date.now() + 30 * 24 * HOUR) })).toBeNull();
+    expect(await statuses()).toEqual(["PENDING", "IN_PAYOUT", "IN_PAYOUT"]);
+    expect(await payableBalance(scene.council.id, scene.provider.id)).toBe(0);
     await expectLedgerOk(scene.council.id);
   });
 

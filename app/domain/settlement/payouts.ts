@@ -5,6 +5,8 @@ import type { Db, DbTx } from "~/lib/db.server";
 import { councilAccountId, postTransfer, postTransfers, providerPayableAccountIds } from "../ledger";
 import { DomainError } from "../errors";
 import { recordAudit } from "../audit";
+import { penceFromBigInt } from "../money";
+import { payableForRunSql } from "../reconciliation/payable";
 
 /** Redemptions whose dispute window has passed become payable. */
 export async function makeRedemptionsPayable(db: Db, input: { councilId: string; now?: Date }) {
@@ -30,7 +32,8 @@ export type CreatePayoutRunInput = {
 };
 
 /**
- * Opens a payout run: takes every payable redemption of the council, one payout per provider,
+ * Opens a payout run: takes every payable redemption of the council (and every one past its dispute
+ * window that no dispute holds, without waiting for the sweep to mark it payable), one payout per provider,
  * and moves each payout's money from the provider's payable balance to payouts in flight.
  * Runs over the programme's approval threshold wait for a finance officer.
  */
@@ -43,15 +46,16 @@ export async function createPayoutRun(db: Db, input: CreatePayoutRunInput) {
       const recent = await tx.payoutRun.count({ where: { councilId: input.councilId, createdAt: { gte: input.notIfRunSince } } });
       if (recent > 0) return null;
     }
-    const payable = await tx.redemption.groupBy({
-      by: ["providerId"],
-      where: { councilId: input.councilId, status: "PAYABLE", payoutId: null, amountPence: { gt: 0 } },
-      _sum: { amountPence: true },
-      orderBy: { providerId: "asc" },
-    });
-    if (payable.length === 0) return null;
+    // What the run takes, per provider: payable redemptions, and those past their dispute window that the
+    // reconciliation sweep has not marked yet (payableForRunSql), so a run never waits for a pass of its own.
+    const grouped = await tx.$queryRaw<{ providerId: string; amountPence: bigint }[]>`
+      SELECT r."providerId", sum(r."amountPence")::bigint AS "amountPence" FROM "Redemption" r
+      WHERE ${payableForRunSql(input.councilId, now)}
+      GROUP BY r."providerId" ORDER BY r."providerId"`;
+    if (grouped.length === 0) return null;
+    const payable = grouped.map((p) => ({ providerId: p.providerId, amountPence: penceFromBigInt(p.amountPence) }));
 
-    const total = payable.reduce((sum, p) => sum + (p._sum.amountPence ?? 0), 0);
+    const total = payable.reduce((sum, p) => sum + p.amountPence, 0);
     const needsApproval = input.approvalThresholdPence !== undefined && total > input.approvalThresholdPence;
     const runId = randomUUID();
     const run = await tx.payoutRun.create({
@@ -71,26 +75,28 @@ export async function createPayoutRun(db: Db, input: CreatePayoutRunInput) {
     const providerIds = payable.map((p) => p.providerId);
     const providers = await tx.provider.findMany({ where: { id: { in: providerIds } }, select: { id: true, payoutMethod: true, stripeAccountId: true } });
     const providerOf = new Map(providers.map((p) => [p.id, p]));
-    const payouts = payable.map(({ providerId, _sum }) => {
+    const payouts = payable.map(({ providerId, amountPence }) => {
       const provider = providerOf.get(providerId)!;
       const id = randomUUID();
       // A provider who chose Stripe and has an account is paid by transfer (parked until the account can
       // receive); everyone else, and everyone when Stripe is not configured, is paid by the bank file.
       const byStripe = input.stripeAvailable === true && provider.payoutMethod === "STRIPE_TRANSFER" && provider.stripeAccountId !== null;
       // The Stripe idempotency key is derived from the payout id and stored before any call is made.
-      return { id, providerId, amountPence: _sum.amountPence ?? 0, method: byStripe ? ("STRIPE_TRANSFER" as const) : ("BANK_FILE" as const), idempotencyKey: stripeIdempotencyKey(id, 0) };
+      return { id, providerId, amountPence, method: byStripe ? ("STRIPE_TRANSFER" as const) : ("BANK_FILE" as const), idempotencyKey: stripeIdempotencyKey(id, 0) };
     });
     await tx.payout.createMany({ data: payouts.map((p) => ({ ...p, runId: run.id, councilId: input.councilId, createdAt: now })) });
-    // Claim exactly the rows each payout pays; a redemption with a payoutId can never be taken again.
-    await tx.$executeRaw`
-      UPDATE "Redemption" r SET "status" = 'IN_PAYOUT', "payoutId" = p."id"
-      FROM "Payout" p
-      WHERE p."runId" = ${run.id}::uuid AND r."councilId" = ${input.councilId}::uuid AND r."providerId" = p."providerId"
-        AND r."status" = 'PAYABLE' AND r."payoutId" IS NULL AND r."amountPence" > 0`;
-    const [different] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT p."id" FROM "Payout" p LEFT JOIN "Redemption" r ON r."payoutId" = p."id"
-      WHERE p."runId" = ${run.id}::uuid
-      GROUP BY p."id", p."amountPence" HAVING p."amountPence" <> coalesce(sum(r."amountPence"), 0)`;
+    // Claim exactly the rows each payout pays, under the same conditions they were grouped by (a dispute
+    // opened meanwhile holds its redemption back), and add up what each payout claimed in the same
+    // statement; a redemption with a payoutId can never be taken again.
+    const claimed = await tx.$queryRaw<{ payoutId: string; amountPence: bigint }[]>`
+      WITH claimed AS (
+        UPDATE "Redemption" r SET "status" = 'IN_PAYOUT', "payoutId" = p."id"
+        FROM "Payout" p
+        WHERE p."runId" = ${run.id}::uuid AND r."providerId" = p."providerId" AND ${payableForRunSql(input.councilId, now)}
+        RETURNING r."payoutId", r."amountPence")
+      SELECT "payoutId", sum("amountPence")::bigint AS "amountPence" FROM claimed GROUP BY "payoutId"`;
+    const claimedOf = new Map(claimed.map((c) => [c.payoutId, penceFromBigInt(c.amountPence)]));
+    const different = payouts.find((p) => claimedOf.get(p.id) !== p.amountPence);
     if (different) throw new Error(`payout ${different.id} claimed a different amount than it grouped`);
     const payableAccounts = await providerPayableAccountIds(tx, input.councilId, providerIds);
     await postTransfers(

@@ -34,12 +34,11 @@ export function periodStart(schedule: "DAILY" | "WEEKLY", now: Date): Date {
  * period. Running it twice, or on two workers at once, opens each run once.
  */
 export async function createDuePayoutRuns(db: Db, input: { now: Date; stripeAvailable: boolean }) {
-  const councils = await db.redemption.findMany({
-    where: { status: "PAYABLE", payoutId: null },
-    distinct: ["councilId"],
-    select: { councilId: true },
-    orderBy: { councilId: "asc" },
-  });
+  // Councils with something a run would take (payable, or past the dispute window and not yet swept).
+  const councils = await db.$queryRaw<{ councilId: string }[]>`
+    SELECT DISTINCT "councilId" FROM "Redemption"
+    WHERE "payoutId" IS NULL AND "amountPence" > 0 AND ("status" = 'PAYABLE' OR ("status" = 'PENDING' AND "payableAt" <= ${input.now}))
+    ORDER BY 1`;
   const created: { runId: string; councilId: string; status: string; payoutIds: string[] }[] = [];
   for (const { councilId } of councils) {
     const policy = await councilPayoutPolicy(db, councilId);
