@@ -8,12 +8,12 @@ import { resetEnvForTests } from "~/lib/env.server";
 import { newPassCode } from "~/domain/codes";
 import { ENROLMENT_COLUMNS } from "~/domain/programmes/enrolment";
 import { programmeBudgetAccountId, verifyLedger } from "~/domain/ledger";
-import { createProgramme, runCouncilJob, startEnrolmentImport, startIssueAll } from "~/domain/programmes";
-import type { ProgrammeData } from "~/domain/programmes/forms";
-import { createBenchDatabase, round, run, secondsSince } from "./money-db";
+import { runCouncilJob, startEnrolmentImport, startIssueAll } from "~/domain/programmes";
+import { benchProgramme, createBenchDatabase, round, run, secondsSince } from "./money-db";
 import { timeRatio, type BenchRow } from "./types";
 
 const WARDS = ["Riverside", "Hillside", "Central", "Northgate", "Eastfield", "Southbank", "Westmoor", "Oldtown"];
+/** benchProgramme's base allocation. */
 const BASE_PENCE = 5_000;
 const FSM_UPLIFT_PENCE = 2_500;
 
@@ -96,28 +96,13 @@ function roll(count: number): Row[] {
 /** A council with an active programme funded for everyone on the roll, through the product's own code. */
 async function setUpCouncil(db: Awaited<ReturnType<typeof createBenchDatabase>>["db"], slug: string, count: number) {
   const council = await db.council.create({ data: { name: `Bench ${slug}`, slug: `bench-${slug}` } });
-  const today = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
-  const data: ProgrammeData = {
-    name: "Bench programme",
-    status: "ACTIVE",
+  const { programme, data } = await benchProgramme(db, {
+    councilId: council.id,
     budgetPence: count * (BASE_PENCE + FSM_UPLIFT_PENCE),
-    baseAllocationPence: BASE_PENCE,
     upliftsPence: { FREE_SCHOOL_MEALS: FSM_UPLIFT_PENCE },
-    minAge: 8,
-    maxAge: 19,
-    ageReferenceDate: today,
-    eligiblePostcodes: [],
-    eligibleWards: [],
-    allowedCategories: ["SWIMMING", "FOOTBALL", "MUSIC"],
-    startsOn: new Date(today.getTime() - 86_400_000),
-    endsOn: new Date(today.getTime() + 365 * 86_400_000),
-    maxPerBookingPence: null,
-    noShowPolicy: "RELEASE",
-    payoutSchedule: "WEEKLY",
-    approvalThresholdPence: 500_000,
-    waitlistOfferMinutes: 120,
-  };
-  const programme = await createProgramme(db, { councilId: council.id }, data);
+    startedDaysAgo: 1,
+    endsInDays: 365,
+  });
   const budgetId = await programmeBudgetAccountId(db, council.id, programme.id);
   return { councilId: council.id, programmeId: programme.id, budgetId, expiresAt: new Date(data.endsOn.getTime() + 86_399_999) };
 }

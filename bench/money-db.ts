@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { createProgramme } from "~/domain/programmes";
+import type { ProgrammeData } from "~/domain/programmes/forms";
 import { createPrismaClient, type Db } from "~/lib/db.server";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -55,6 +57,8 @@ export async function createBenchDatabase(input: { databaseUrl: string; adminUrl
     db,
     drop: async () => {
       await db.$disconnect().catch(() => undefined);
+      // BENCH_KEEP_DATABASE=1 leaves it for EXPLAIN ANALYZE afterwards; drop it yourself when done.
+      if (process.env.BENCH_KEEP_DATABASE) return void console.error(`kept database ${name}`);
       await admin(input.adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
     },
   };
@@ -79,6 +83,40 @@ export function run(command: string, args: string[], env: Record<string, string>
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args.join(" ")} exited with ${code}:\n${output.slice(-2000)}`))));
   });
+}
+
+/**
+ * An active programme of a bench council, funded with `budgetPence`, made through the product's own
+ * createProgramme (the money benches differ only in budget, uplifts and dates). Answers the programme and
+ * the data it was made from.
+ */
+export async function benchProgramme(
+  db: Db,
+  input: { councilId: string; actorUserId?: string; budgetPence: number; upliftsPence?: ProgrammeData["upliftsPence"]; startedDaysAgo: number; endsInDays: number },
+) {
+  const today = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
+  const data: ProgrammeData = {
+    name: "Bench programme",
+    status: "ACTIVE",
+    budgetPence: input.budgetPence,
+    baseAllocationPence: 5_000,
+    upliftsPence: input.upliftsPence ?? {},
+    minAge: 8,
+    maxAge: 19,
+    ageReferenceDate: today,
+    eligiblePostcodes: [],
+    eligibleWards: [],
+    allowedCategories: ["SWIMMING", "FOOTBALL", "MUSIC"],
+    startsOn: new Date(today.getTime() - input.startedDaysAgo * 86_400_000),
+    endsOn: new Date(today.getTime() + input.endsInDays * 86_400_000),
+    maxPerBookingPence: null,
+    noShowPolicy: "RELEASE",
+    payoutSchedule: "WEEKLY",
+    approvalThresholdPence: 500_000,
+    waitlistOfferMinutes: 120,
+  };
+  const programme = await createProgramme(db, { councilId: input.councilId, actorUserId: input.actorUserId }, data);
+  return { programme, data };
 }
 
 /** Seconds since `started` (from performance.now()). */

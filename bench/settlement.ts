@@ -1,20 +1,20 @@
 // Benchmark 8.1d: reconcile and settle many redemptions into payout runs through the workers' own code:
-// redemptions past their dispute window made payable, the council's payout run opened and approved, its
-// bank payment file made, and finance marking the file paid. Bank files only (no Stripe key is set), so
+// the council's scheduled payout run takes every redemption past its dispute window that no open dispute
+// holds (a few are held), a finance officer approves it, its bank payment file is made, and finance marks
+// the file paid. Bank files only (no Stripe key is set), so
 // no network call is timed; every provider in the data has bank details.
 import pg from "pg";
 import { verifyLedger } from "~/domain/ledger";
-import { createProgramme } from "~/domain/programmes";
-import type { ProgrammeData } from "~/domain/programmes/forms";
-import { makeDueRedemptionsPayable } from "~/domain/reconciliation";
 import { approvePayoutRun, createDuePayoutRuns, generateBankFile, markBankFilePaid, parseBankFile } from "~/domain/settlement";
 import type { Db } from "~/lib/db.server";
-import { createBenchDatabase, round, secondsSince } from "./money-db";
+import { benchProgramme, createBenchDatabase, round, secondsSince } from "./money-db";
 import type { BenchRow } from "./types";
 
 const PROVIDERS = 500;
 const ACTIVITIES_PER_PROVIDER = 10;
 const PLACES_PER_SLOT = 50;
+/** One redemption in this many has an open dispute, which must keep it out of the run. */
+const HELD_EVERY = 10_007;
 /** Left in every wallet after its bookings, so no balance is exactly what was spent. */
 const LEFT_OVER_PENCE = 1_000;
 
@@ -28,51 +28,61 @@ export async function benchSettlement(ctx: { databaseUrl: string; adminUrl: stri
     const before = await verifyLedger(db, seeded.councilId);
     if (!before.ok) throw new Error(`the seeded ledger does not add up: ${before.violations.slice(0, 5).join("; ")}`);
 
-    // What the workers and the finance officer do, in order, timed as one.
+    // What the workers and the finance officer do, in order, timed as one. The scheduled run reconciles as
+    // it opens: it takes every redemption past its dispute window that no dispute holds, in the statement
+    // that groups them into payouts (the five-minute make-payable sweep has nothing to add to it).
     const started = performance.now();
     const now = new Date();
-    const payable = await makeDueRedemptionsPayable(db, { now });
-    const payableSeconds = secondsSince(started);
     const opened = await createDuePayoutRuns(db, { now, stripeAvailable: false });
-    const runSeconds = secondsSince(started) - payableSeconds;
+    const runSeconds = secondsSince(started);
     const runs = opened.created;
     for (const run of runs) {
       if (run.status === "AWAITING_APPROVAL") await approvePayoutRun(db, { councilId: run.councilId, runId: run.runId, actorUserId: seeded.financeUserId, now });
     }
     const files = [];
     for (const run of runs) files.push(await generateBankFile(db, { councilId: run.councilId, runId: run.runId, actorUserId: seeded.financeUserId, now }));
+    const filedSeconds = secondsSince(started);
     for (const file of files) await markBankFilePaid(db, { councilId: seeded.councilId, bankFileId: file.id, actorUserId: seeded.financeUserId, now });
     const seconds = secondsSince(started);
 
-    // Every redemption paid exactly once, the totals equal, the ledger still adds up.
-    const [check] = await db.$queryRaw<{ redemptions: number; paid: number; unpaidOrUnlinked: number; redeemedPence: bigint; payoutsPence: bigint; payouts: number; paidOutPence: bigint }[]>`
+    // Every redemption not held by a dispute paid exactly once, the held ones untouched, the totals equal,
+    // the ledger still adds up.
+    const [check] = await db.$queryRaw<
+      { redemptions: number; paid: number; held: number; heldUntouched: number; redeemedPence: bigint; heldPence: bigint; payoutsPence: bigint; payouts: number; paidOutPence: bigint }[]
+    >`
       SELECT (SELECT count(*)::int FROM "Redemption") AS redemptions,
              (SELECT count(*)::int FROM "Redemption" WHERE "status" = 'PAID' AND "payoutId" IS NOT NULL) AS paid,
-             (SELECT count(*)::int FROM "Redemption" WHERE "status" <> 'PAID' OR "payoutId" IS NULL) AS "unpaidOrUnlinked",
+             (SELECT count(*)::int FROM "Dispute") AS held,
+             (SELECT count(*)::int FROM "Redemption" r JOIN "Dispute" d ON d."redemptionId" = r."id" WHERE r."status" = 'PENDING' AND r."payoutId" IS NULL) AS "heldUntouched",
              (SELECT coalesce(sum("amountPence"), 0)::bigint FROM "Redemption") AS "redeemedPence",
+             (SELECT coalesce(sum(r."amountPence"), 0)::bigint FROM "Redemption" r JOIN "Dispute" d ON d."redemptionId" = r."id") AS "heldPence",
              (SELECT coalesce(sum("amountPence"), 0)::bigint FROM "Payout" WHERE "status" = 'PAID') AS "payoutsPence",
              (SELECT count(*)::int FROM "Payout") AS payouts,
              (SELECT "balancePence" FROM "Account" WHERE "councilId" = ${seeded.councilId}::uuid AND "type" = 'PAID_OUT') AS "paidOutPence"`;
     const fileTotal = files.reduce((sum, f) => sum + parseBankFile(f.content).totalPence, 0);
     const after = await verifyLedger(db, seeded.councilId);
+    const paidPence = check!.redeemedPence - check!.heldPence;
     const exact =
       check!.redemptions === ctx.redemptions &&
-      check!.paid === ctx.redemptions &&
-      check!.redeemedPence === check!.payoutsPence &&
-      check!.paidOutPence === check!.redeemedPence &&
-      BigInt(fileTotal) === check!.redeemedPence &&
+      check!.held === seeded.held &&
+      check!.heldUntouched === seeded.held &&
+      check!.paid === ctx.redemptions - seeded.held &&
+      check!.payoutsPence === paidPence &&
+      check!.paidOutPence === paidPence &&
+      BigInt(fileTotal) === paidPence &&
       after.ok;
     return [
       {
         area: "d. Settlement",
-        measure: `reconcile and settle ${ctx.redemptions.toLocaleString("en-GB")} redemptions of ${PROVIDERS} providers into payout runs (made payable, run opened and approved, bank file, marked paid)`,
+        measure: `reconcile and settle ${ctx.redemptions.toLocaleString("en-GB")} redemptions of ${PROVIDERS} providers into payout runs (dispute window and holds, run opened and approved, bank file, marked paid)`,
         figure: { value: round(seconds), unit: "s" },
         target: "< 60 s",
         met: seconds < 60 && exact,
         note:
-          `made payable ${round(payableSeconds)} s (${payable.madePayable}), run opened ${round(runSeconds)} s (${runs.length} run, ${check!.payouts} payouts), ` +
-          `approve + bank file + marked paid ${round(seconds - payableSeconds - runSeconds)} s; bank files only (no Stripe); ` +
-          `paid ${check!.paid} of ${check!.redemptions} once each, £${(Number(check!.payoutsPence) / 100).toLocaleString("en-GB")} paid = redeemed = bank file total: ${exact ? "yes" : "NO"}; ` +
+          `run opened ${round(runSeconds)} s (${runs.length} run, ${check!.payouts} payouts; made payable in the same statement), ` +
+          `approve + bank file ${round(filedSeconds - runSeconds)} s, marked paid ${round(seconds - filedSeconds)} s; bank files only (no Stripe); ` +
+          `paid ${check!.paid} of ${check!.redemptions} once each, ${check!.heldUntouched} of ${seeded.held} held by an open dispute left unpaid; ` +
+          `£${(Number(check!.payoutsPence) / 100).toLocaleString("en-GB")} paid = redeemed less held = bank file total: ${exact ? "yes" : "NO"}; ` +
           `verifyLedger before and after: ${before.ok && after.ok ? "passes" : `FAILS: ${after.violations.slice(0, 3).join("; ")}`}; seeding took ${round(seedSeconds)} s (not timed)`,
       },
     ];
@@ -99,28 +109,7 @@ async function seed(db: Db, url: string, count: number) {
 
   const council = await db.council.create({ data: { name: "Bench Settlement Council", slug: "bench-settlement" } });
   const finance = await db.user.create({ data: { email: "finance@bench.example", displayName: "Bench Finance" } });
-  const today = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
-  const data: ProgrammeData = {
-    name: "Bench programme",
-    status: "ACTIVE",
-    budgetPence: issuedPence,
-    baseAllocationPence: 5_000,
-    upliftsPence: {},
-    minAge: 8,
-    maxAge: 19,
-    ageReferenceDate: today,
-    eligiblePostcodes: [],
-    eligibleWards: [],
-    allowedCategories: ["SWIMMING", "FOOTBALL", "MUSIC"],
-    startsOn: new Date(today.getTime() - 60 * 86_400_000),
-    endsOn: new Date(today.getTime() + 300 * 86_400_000),
-    maxPerBookingPence: null,
-    noShowPolicy: "RELEASE",
-    payoutSchedule: "WEEKLY",
-    approvalThresholdPence: 500_000,
-    waitlistOfferMinutes: 120,
-  };
-  const programme = await createProgramme(db, { councilId: council.id, actorUserId: finance.id }, data);
+  const { programme } = await benchProgramme(db, { councilId: council.id, actorUserId: finance.id, budgetPence: issuedPence, startedDaysAgo: 60, endsInDays: 300 });
 
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -166,6 +155,10 @@ async function seed(db: Db, url: string, count: number) {
               pg_temp.id('booking', n), 300 + ((n / ${PLACES_PER_SLOT}) % ${activities} % 13) * 100, 'BOOKING_CODE',
               now() - interval '10 days', 'Door staff', now() - interval '7 days', 'redeem:' || pg_temp.id('booking', n)
        FROM generate_series(0, ${count - 1}) n`,
+      `INSERT INTO "Dispute" ("councilId", "providerId", "kind", "dedupeKey", "bookingId", "redemptionId", "detail")
+       SELECT $1::uuid, pg_temp.id('provider', (n / ${PLACES_PER_SLOT}) % ${activities} % ${PROVIDERS}), 'REDEEMED_REPORTED_ABSENT', 'bench-absent:' || n,
+              pg_temp.id('booking', n), pg_temp.id('redemption', n), 'Reported absent by the provider''s own register'
+       FROM generate_series(0, ${count - 1}, ${HELD_EVERY}) n`,
       // The ledger: issue to each wallet what its bookings cost plus something left over, then book and redeem.
       `INSERT INTO "Transfer" ("councilId", "kind", "debitAccountId", "creditAccountId", "amountPence", "idempotencyKey")
        SELECT $1::uuid, 'ISSUE', (SELECT "id" FROM "Account" WHERE "programmeId" = $2::uuid AND "type" = 'PROGRAMME_BUDGET'),
@@ -195,5 +188,5 @@ async function seed(db: Db, url: string, count: number) {
   } finally {
     await client.end();
   }
-  return { councilId: council.id, financeUserId: finance.id };
+  return { councilId: council.id, financeUserId: finance.id, held: Math.ceil(count / HELD_EVERY) };
 }
