@@ -1,5 +1,6 @@
 // Finding something to do: only what a young person may book, filters that mean what they say, sorts, pages,
 // distances from a postcode district, and every search recorded for the council without who asked.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { recordUnmetDemand, searchActivities, searchFiltersSchema, type SearchFilters } from "~/domain/providers/catalogue";
@@ -147,6 +148,85 @@ describe("filters and text", () => {
       miles: expect.stringMatching(/distance/),
       category: expect.stringMatching(/category/),
     });
+  });
+});
+
+describe("many results", () => {
+  const HOUR = 3_600_000;
+  const londonDate = (at: Date) => at.toLocaleDateString("en-CA", { timeZone: "Europe/London" });
+
+  it("walking sessions in time order, or finding each activity's next session, gives the same pages as the rule, for any sessions", async () => {
+    const now = new Date();
+    const session = fc.record({
+      inHours: fc.constantFrom(-4, 4, 4, 8, 28, 32), // few distinct times, so ties across and within activities, some tomorrow
+      status: fc.constantFrom("SCHEDULED", "SCHEDULED", "SCHEDULED", "CANCELLED") as fc.Arbitrary<"SCHEDULED" | "CANCELLED">,
+      booked: fc.integer({ min: 0, max: 4 }),
+    });
+    const activity = fc.record({ pricePence: fc.constantFrom(0, 300, 800), near: fc.boolean(), sessions: fc.array(session, { minLength: 1, maxLength: 4 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(activity, { minLength: 3, maxLength: 6 }), fc.constantFrom("soonest", "soonest", "cheapest", "nearest"), fc.boolean(), async (made, sort, oneDay) => {
+        const t = await town();
+        const code = `Y${uniqueSuffix().toUpperCase().replace(/[^A-Z]/g, "Q").slice(0, 1)}${1 + (Date.now() % 9)}`;
+        await loadPostcodeDistricts(db(), [{ outwardCode: code, latitude: 54.0, longitude: -1.5 }], "test");
+        const venues = {
+          near: await db().venue.create({ data: { providerId: t.provider.id, name: "Near", addressLine1: "1 A St", town: "T", postcode: `${code} 1AA`, latitude: 54.01, longitude: -1.5 } }),
+          far: await db().venue.create({ data: { providerId: t.provider.id, name: "Far", addressLine1: "1 B St", town: "T", postcode: `${code} 1AB`, latitude: 54.3, longitude: -1.5 } }),
+        };
+        const day = oneDay ? londonDate(new Date(now.getTime() + 24 * HOUR)) : undefined;
+        const expected: { id: string; startsAt: Date; slotId: string; placesLeft: number; pricePence: number; near: boolean }[] = [];
+        for (const m of made) {
+          const a = await createActivity({ providerId: t.provider.id, councilId: t.council.id, venueId: (m.near ? venues.near : venues.far).id, pricePence: m.pricePence, capacity: 4 });
+          const slots = await db().slot.createManyAndReturn({
+            data: m.sessions.map((x) => {
+              const startsAt = new Date(now.getTime() + x.inHours * HOUR);
+              return { activityId: a.id, startsAt, endsAt: new Date(startsAt.getTime() + HOUR), capacity: 4, booked: x.booked, status: x.status };
+            }),
+          });
+          const coming = slots
+            .filter((x) => x.status === "SCHEDULED" && x.startsAt > now && (!day || londonDate(x.startsAt) === day))
+            .sort((x, y) => x.startsAt.getTime() - y.startsAt.getTime() || x.id.localeCompare(y.id));
+          const next = coming[0];
+          if (next) expected.push({ id: a.id, startsAt: next.startsAt, slotId: next.id, placesLeft: next.capacity - next.booked, pricePence: m.pricePence, near: m.near });
+        }
+        const bySoonest = (x: (typeof expected)[number], y: (typeof expected)[number]) => x.startsAt.getTime() - y.startsAt.getTime() || x.id.localeCompare(y.id);
+        expected.sort((x, y) =>
+          sort === "cheapest" ? x.pricePence - y.pricePence || bySoonest(x, y) : sort === "nearest" ? Number(y.near) - Number(x.near) || bySoonest(x, y) : bySoonest(x, y),
+        );
+
+        const pageSize = 2;
+        for (let page = 1; page <= Math.ceil(expected.length / pageSize) + 1; page++) {
+          const shown = expected.slice((page - 1) * pageSize, page * pageSize).map((e) => ({ id: e.id, nextSlotAt: e.startsAt.toISOString(), placesLeft: e.placesLeft }));
+          const search = (countedUpTo: number) =>
+            searchActivities(db(), { viewer: t.viewer, now, pageSize, countedUpTo, filters: filters({ sort, postcode: code, date: day, page: String(page) }) });
+          const exact = await search(1_000);
+          expect(exact.results.map((r) => ({ id: r.id, nextSlotAt: r.nextSlotAt, placesLeft: r.placesLeft }))).toEqual(shown);
+          expect(exact).toMatchObject({ total: expected.length, totalIsLowerBound: false });
+          // Counting stops at once: soonest-first walks the sessions; the page is the same, the total a lower bound.
+          const walked = await search(1);
+          expect(walked.results.map((r) => ({ id: r.id, nextSlotAt: r.nextSlotAt, placesLeft: r.placesLeft }))).toEqual(shown);
+          const countedTo = Math.max(1, page * pageSize);
+          expect(walked).toMatchObject(
+            expected.length > countedTo ? { total: countedTo, totalIsLowerBound: true } : { total: expected.length, totalIsLowerBound: false },
+          );
+          if (walked.totalIsLowerBound) expect(walked.pageCount).toBeGreaterThan(page);
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it("says there are more than it counted, and still pages to the end", async () => {
+    const t = await town();
+    for (let i = 0; i < 5; i++) await t.add({ title: `Swim ${i}`, inDays: i + 1 });
+    const first = await searchActivities(db(), { viewer: t.viewer, filters: filters({ q: "swim" }), pageSize: 2, countedUpTo: 3 });
+    expect(first).toMatchObject({ total: 3, totalIsLowerBound: true, page: 1 });
+    expect(first.pageCount).toBeGreaterThan(1);
+    const last = await searchActivities(db(), { viewer: t.viewer, filters: filters({ q: "swim", page: "3" }), pageSize: 2, countedUpTo: 3 });
+    expect(last).toMatchObject({ total: 5, totalIsLowerBound: false, pageCount: 3 });
+    expect(titles(last)).toEqual(["Swim 4"]);
+    // The council's record says at least how many were found.
+    const [event] = await db().searchEvent.findMany({ where: { councilId: t.council.id }, orderBy: { id: "asc" }, take: 1 });
+    expect(event!.resultCount).toBeGreaterThan(3);
   });
 });
 

@@ -10,6 +10,8 @@ import { districtCentre, kmToMiles, outwardCodeOf, type LatLng } from "../places
 import { SEARCH_PAGE_SIZE, type demandNoteSchema, type SearchFilters } from "./search-filters";
 
 const MILE_KM = 1.609344;
+/** Matches are counted exactly up to this many (or to the end of the page asked for); beyond it, "more than". */
+export const TOTAL_COUNTED_UP_TO = 200;
 
 export { DISTANCE_MILES, SEARCH_PAGE_SIZE, SEARCH_SORTS, demandNoteSchema, searchFiltersSchema, type SearchFilters } from "./search-filters";
 
@@ -154,7 +156,9 @@ export type SearchResult = {
 
 export type SearchOutcome = {
   results: SearchResult[];
+  /** How many activities match; when totalIsLowerBound, more than this many (counting stops there). */
   total: number;
+  totalIsLowerBound: boolean;
   page: number;
   pageCount: number;
   /** Where distances are measured from: a typed postcode's district, or the young person's home district. */
@@ -176,28 +180,27 @@ type ViewerContext = {
   home: LatLng | null;
 };
 
+/** The viewer's council, age, home district and live credit, in one round trip (a row per live allocation). */
 async function viewerContext(db: Db, youngPersonId: string, now: Date): Promise<ViewerContext> {
-  const youngPerson = await db.youngPerson.findUnique({
-    where: { id: youngPersonId },
-    select: {
-      councilId: true,
-      dateOfBirth: true,
-      latitude: true,
-      longitude: true,
-      allocations: {
-        where: { status: "ACTIVE", expiresAt: { gt: now } },
-        select: { programme: { select: { allowedCategories: true } }, wallet: { select: { balancePence: true } } },
-      },
-    },
-  });
+  const rows = await db.$queryRaw<
+    Array<{ councilId: string; dateOfBirth: Date; latitude: number | null; longitude: number | null; allowedCategories: Category[] | null; balancePence: bigint | null }>
+  >(Prisma.sql`
+    SELECT yp."councilId", yp."dateOfBirth", yp."latitude", yp."longitude",
+           pr."allowedCategories"::text[] AS "allowedCategories", w."balancePence"
+    FROM "YoungPerson" yp
+    LEFT JOIN "Allocation" al ON al."youngPersonId" = yp."id" AND al."status" = 'ACTIVE' AND al."expiresAt" > ${now}
+    LEFT JOIN "Programme" pr ON pr."id" = al."programmeId"
+    LEFT JOIN "Account" w ON w."allocationId" = al."id"
+    WHERE yp."id" = ${youngPersonId}::uuid`);
+  const [youngPerson] = rows;
   if (!youngPerson) throw new DomainError("NOT_FOUND", "We could not find your pass.");
-  const allowed = new Set(youngPerson.allocations.flatMap((a) => a.programme.allowedCategories));
+  const allowed = new Set(rows.flatMap((r) => r.allowedCategories ?? []));
   return {
     councilId: youngPerson.councilId,
     age: ageOn(youngPerson.dateOfBirth, now),
     allowedCategories: [...allowed],
     // One booking is paid from one allocation, so "within my balance" is what the fullest wallet can pay.
-    balancePence: Math.max(0, ...youngPerson.allocations.map((a) => Number(a.wallet?.balancePence ?? 0n))),
+    balancePence: Math.max(0, ...rows.map((r) => Number(r.balancePence ?? 0n))),
     home: youngPerson.latitude !== null && youngPerson.longitude !== null ? { latitude: youngPerson.latitude, longitude: youngPerson.longitude } : null,
   };
 }
@@ -217,7 +220,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 export async function searchActivities(
   db: Db,
-  input: { viewer: SearchViewer; filters: SearchFilters; now?: Date; pageSize?: number },
+  input: { viewer: SearchViewer; filters: SearchFilters; now?: Date; pageSize?: number; countedUpTo?: number },
 ): Promise<SearchOutcome> {
   const now = input.now ?? new Date();
   const f = input.filters;
@@ -266,70 +269,92 @@ export async function searchActivities(
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`;
     // Whole words (stemmed: "swim" finds "swimming") or any part of a title, provider or category a child might type.
+    // The words come from the stored documents (title and description, provider name) joined with the category's,
+    // the same lexemes as parsing the joined text each time; only a quoted phrase spanning two fields may differ.
     where.push(Prisma.sql`(
-      to_tsvector('english', a."title" || ' ' || a."description" || ' ' || p."name" || ' ' || replace(a."category"::text, '_', ' '))
+      (a."searchDocument" || p."searchDocument" || to_tsvector('english', replace(a."category"::text, '_', ' ')))
         @@ websearch_to_tsquery('english', ${f.q})
       OR a."title" ILIKE ${like} OR p."name" ILIKE ${like} OR replace(a."category"::text, '_', ' ') ILIKE ${like})`);
   }
   if (origin && f.miles) where.push(Prisma.sql`${distance} <= ${f.miles * MILE_KM}`);
 
-  const order =
-    sort === "nearest"
-      ? Prisma.sql`"distanceKm" ASC NULLS LAST, ns."startsAt" ASC, a."id"`
-      : sort === "cheapest"
-        ? Prisma.sql`a."pricePence" ASC, ns."startsAt" ASC, a."id"`
-        : Prisma.sql`ns."startsAt" ASC, a."id"`;
   const page = f.page;
-
-  const rows = await db.$queryRaw<
-    Array<{
-      id: string;
-      title: string;
-      category: Category;
-      providerName: string;
-      venueName: string;
-      town: string;
-      pricePence: number;
-      minAge: number;
-      maxAge: number;
-      nextSlotAt: Date;
-      placesLeft: number;
-      distanceKm: number | null;
-      total: bigint;
-    }>
-  >(Prisma.sql`
-    SELECT a."id", a."title", a."category", p."name" AS "providerName", v."name" AS "venueName", v."town",
-           a."pricePence", a."minAge", a."maxAge", ns."startsAt" AS "nextSlotAt", ns."placesLeft",
-           ${distance} AS "distanceKm", COUNT(*) OVER () AS "total"
-    FROM "Activity" a
+  const offset = (page - 1) * pageSize;
+  const joins = Prisma.sql`
     JOIN "Provider" p ON p."id" = a."providerId"
     JOIN "Venue" v ON v."id" = a."venueId"
-    JOIN "ProviderCouncil" pc ON pc."providerId" = a."providerId" AND pc."councilId" = a."councilId" AND pc."status" = 'APPROVED'
-    JOIN LATERAL (
-      SELECT s."startsAt", s."capacity" - s."booked" - s."offered" AS "placesLeft"
-      FROM "Slot" s
-      WHERE s."activityId" = a."id" AND s."status" = 'SCHEDULED' AND s."startsAt" > ${now}
-        ${day ? Prisma.sql`AND s."startsAt" >= ${day.from} AND s."startsAt" < ${day.to}` : Prisma.empty}
-      ORDER BY s."startsAt" ASC
-      LIMIT 1
-    ) ns ON TRUE
-    WHERE ${Prisma.join(where, " AND ")}
-    ORDER BY ${order}
-    LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
+    JOIN "ProviderCouncil" pc ON pc."providerId" = a."providerId" AND pc."councilId" = a."councilId" AND pc."status" = 'APPROVED'`;
+  const matches = Prisma.join(where, " AND ");
+  /** A session of the activity someone could still come to (on the chosen day, when one is chosen). */
+  const comingSession = (alias: "s" | "e") => {
+    const t = Prisma.raw(alias);
+    return Prisma.sql`${t}."status" = 'SCHEDULED' AND ${t}."startsAt" > ${now}
+      ${day ? Prisma.sql`AND ${t}."startsAt" >= ${day.from} AND ${t}."startsAt" < ${day.to}` : Prisma.empty}`;
+  };
 
-  const total = rows.length > 0 ? Number(rows[0]!.total) : page === 1 ? 0 : await countOnly();
-  async function countOnly() {
-    // Past the last page: count alone, so the page can say how many there are and link back.
-    const [row] = await db.$queryRaw<{ total: bigint }[]>(Prisma.sql`
-      SELECT COUNT(*) AS "total" FROM "Activity" a
-      JOIN "Provider" p ON p."id" = a."providerId"
-      JOIN "Venue" v ON v."id" = a."venueId"
-      JOIN "ProviderCouncil" pc ON pc."providerId" = a."providerId" AND pc."councilId" = a."councilId" AND pc."status" = 'APPROVED'
-      WHERE ${Prisma.join(where, " AND ")} AND EXISTS (
-        SELECT 1 FROM "Slot" s WHERE s."activityId" = a."id" AND s."status" = 'SCHEDULED' AND s."startsAt" > ${now}
-        ${day ? Prisma.sql`AND s."startsAt" >= ${day.from} AND s."startsAt" < ${day.to}` : Prisma.empty})`);
-    return Number(row?.total ?? 0n);
+  // How many match, counted only as far as the page needs (every counted activity costs a probe into Slot):
+  // exact up to TOTAL_COUNTED_UP_TO or the end of this page, else "more than" that.
+  const countUpTo = Math.max(input.countedUpTo ?? TOTAL_COUNTED_UP_TO, offset + pageSize);
+  const countMatches = async () => {
+    const [row] = await db.$queryRaw<{ counted: number }[]>(Prisma.sql`
+      SELECT COUNT(*)::int AS "counted" FROM (
+        SELECT 1 FROM "Activity" a ${joins}
+        WHERE ${matches} AND EXISTS (SELECT 1 FROM "Slot" s WHERE s."activityId" = a."id" AND ${comingSession("s")})
+        LIMIT ${countUpTo + 1}) c`);
+    return row?.counted ?? 0;
+  };
+
+  type Row = Omit<SearchResult, "nextSlotAt" | "distanceMiles"> & { nextSlotAt: Date; distanceKm: number | null };
+  const columns = Prisma.sql`a."id", a."title", a."category", p."name" AS "providerName", v."name" AS "venueName", v."town",
+    a."pricePence", a."minAge", a."maxAge", ${distance} AS "distanceKm"`;
+
+  // Soonest first over many activities: walk the coming sessions in time order and keep each activity's first,
+  // stopping once the page is full, instead of finding the next session of every activity and sorting them all.
+  const walkSessions = () =>
+    db.$queryRaw<Row[]>(Prisma.sql`
+      SELECT ${columns}, s."startsAt" AS "nextSlotAt", s."capacity" - s."booked" - s."offered" AS "placesLeft"
+      FROM "Slot" s
+      JOIN "Activity" a ON a."id" = s."activityId"
+      ${joins}
+      WHERE ${comingSession("s")} AND ${matches}
+        AND NOT EXISTS (
+          SELECT 1 FROM "Slot" e
+          WHERE e."activityId" = s."activityId" AND ${comingSession("e")}
+            AND e."startsAt" <= s."startsAt" AND (e."startsAt" < s."startsAt" OR e."id" < s."id"))
+      ORDER BY s."startsAt", s."activityId"
+      LIMIT ${pageSize} OFFSET ${offset}`);
+
+  // Otherwise: the matching activities, in price or distance order when that is the sort (so the next-session probe
+  // runs only until the page is full), each with its next coming session; soonest over few activities probes them all.
+  const leading =
+    sort === "nearest" ? Prisma.sql`"distanceKm" ASC NULLS LAST` : sort === "cheapest" ? Prisma.sql`"pricePence" ASC` : null;
+  const probeActivities = () =>
+    db.$queryRaw<Row[]>(Prisma.sql`
+      SELECT m.*, ns."startsAt" AS "nextSlotAt", ns."placesLeft"
+      FROM (
+        SELECT ${columns} FROM "Activity" a ${joins} WHERE ${matches}
+        ${leading ? Prisma.sql`ORDER BY ${leading}` : Prisma.empty}
+      ) m
+      CROSS JOIN LATERAL (
+        SELECT s."startsAt", s."capacity" - s."booked" - s."offered" AS "placesLeft"
+        FROM "Slot" s
+        WHERE s."activityId" = m."id" AND ${comingSession("s")}
+        ORDER BY s."startsAt", s."id"
+        LIMIT 1
+      ) ns
+      ORDER BY ${leading ? Prisma.sql`m.${leading}, ` : Prisma.empty}ns."startsAt", m."id"
+      LIMIT ${pageSize} OFFSET ${offset}`);
+
+  let counted: number;
+  let rows: Row[];
+  if (sort === "soonest") {
+    counted = await countMatches();
+    rows = counted > countUpTo ? await walkSessions() : counted > offset ? await probeActivities() : [];
+  } else {
+    [counted, rows] = await Promise.all([countMatches(), probeActivities()]);
   }
+  const totalIsLowerBound = counted > countUpTo;
+  const total = totalIsLowerBound ? countUpTo : counted;
 
   const searched = Boolean(f.q || f.category || f.date || f.postcode || f.miles || f.withinBalance || f.free || f.age !== undefined || (f.access && f.access.length > 0));
   if (searched && page === 1 && viewer) {
@@ -348,7 +373,8 @@ export async function searchActivities(
           access: f.access ?? [],
           sort,
         },
-        resultCount: total,
+        // At least this many: the count stops past the cap, and the council's evidence reads only "none found".
+        resultCount: counted,
       },
     });
   }
@@ -369,8 +395,10 @@ export async function searchActivities(
       distanceMiles: r.distanceKm === null ? null : kmToMiles(r.distanceKm),
     })),
     total,
+    totalIsLowerBound,
     page,
-    pageCount: Math.max(1, Math.ceil(total / pageSize)),
+    // When the total is a lower bound there is at least one more result, so at least one more page.
+    pageCount: Math.max(1, Math.ceil((totalIsLowerBound ? total + 1 : total) / pageSize)),
     origin: originKind,
     fieldErrors,
     searched,
