@@ -346,14 +346,15 @@ export default function Explore() {
       >
         <h2 id="results-heading">
           {outcome.searched
-            ? `${outcome.total} ${
-                outcome.total === 1 ? "thing" : "things"
+            ? `${outcome.totalIsLowerBound ? "More than " : ""}${outcome.total} ${
+                outcome.total === 1 && !outcome.totalIsLowerBound ? "thing" : "things"
               } found`
             : "Coming up"}
           {outcome.pageCount > 1 ? (
             <span className="results__page">
               {" "}
-              · page {outcome.page} of {outcome.pageCount}
+              · page {outcome.page}
+              {outcome.totalIsLowerBound ? null : ` of ${outcome.pageCount}`}
             </span>
           ) : null}
         </h2>
