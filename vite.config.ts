@@ -1,5 +1,6 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import path from "node:path";
+import { build, defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 declare module "@remix-run/node" {
@@ -19,6 +20,10 @@ export default defineConfig({
         v3_singleFetch: true,
         v3_lazyRouteDiscovery: true,
         v3_routeConfig: true,
+      },
+      // The web server and workers as plain JavaScript (build/node/), so production never runs through tsx.
+      buildEnd: async ({ viteConfig }) => {
+        await build({ configFile: path.join(viteConfig.root, "vite.node.config.ts"), mode: viteConfig.mode });
       },
     }),
     tsconfigPaths(),
