@@ -3,7 +3,7 @@
 // answers too), the client's address from a trusted proxy only, compression, long-lived caching of
 // hashed assets, an access log without secrets, and a clean stop on SIGTERM.
 //
-// Run: node --import tsx app/serve.ts   (npm start). PORT, TRUST_PROXY, APP_URL and ACCESS_LOG: app/lib/env.server.ts.
+// Run: npm run build, then node build/node/serve.js (npm start; vite.node.config.ts compiles this file). PORT, TRUST_PROXY, APP_URL and ACCESS_LOG: app/lib/env.server.ts.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";

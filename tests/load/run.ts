@@ -221,8 +221,8 @@ async function main() {
   }
   say("Starting web and workers…");
   const processes = [
-    spawn(process.execPath, ["--import", "tsx", "app/serve.ts"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
-    spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
+    spawn(process.execPath, ["build/node/serve.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
+    spawn(process.execPath, ["build/node/workers.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
   ];
   let result: autocannon.Result;
   try {
