@@ -73,8 +73,8 @@ export default async function setup(project: TestProject) {
 
   const processes = [
     // Node itself, not npx: a signal to npx does not always reach the server it started.
-    spawn(process.execPath, ["--import", "tsx", "app/serve.ts"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
-    spawn("node", ["--import", "tsx", "workers/index.ts"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
+    spawn(process.execPath, ["build/node/serve.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
+    spawn(process.execPath, ["build/node/workers.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
   ];
   const baseURL = `http://localhost:${PORT}`;
   await waitForHealth(`${baseURL}/healthz`, processes);
