@@ -183,8 +183,9 @@ export async function issueAllocationsBatch(
       const candidates = await tx.$queryRaw<{ id: string; flags: NeedsFlag[] }[]>`
         SELECT yp."id", yp."needsFlags"::text[] AS flags FROM "YoungPerson" yp
         WHERE ${eligibleWithoutAllocationSql(programme)}
-          -- A run goes through people in id order: starting after the last one seen keeps each batch's search short.
-          AND (${input.afterYoungPersonId ?? null}::uuid IS NULL OR yp."id" > ${input.afterYoungPersonId ?? null}::uuid)
+          -- A run goes through people in id order: starting after the last one seen keeps each batch's search short
+          -- (a plain range, which the primary key serves even in a generic plan; "$1 IS NULL OR ..." is not).
+          AND yp."id" > ${input.afterYoungPersonId ?? "00000000-0000-0000-0000-000000000000"}::uuid
         ORDER BY yp."id" LIMIT ${input.limit}`;
       if (candidates.length === 0) return { issued: 0, issuedPence: 0, stoppedForBudget: false, nextNeedsPence: null, done: true, lastYoungPersonId: null };
 
