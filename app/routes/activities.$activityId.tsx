@@ -58,15 +58,16 @@ const actionSchema = z.discriminatedUnion("intent", [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
-  const activity = await getActivityPage(db, {
-    activityId: params.activityId ?? "",
-  });
+  // The activity and who is asking do not depend on each other: one wait for both, not two in a row.
+  const [activity, actor] = await Promise.all([
+    getActivityPage(db, { activityId: params.activityId ?? "" }),
+    getActor(request),
+  ]);
   if (!activity)
     throw data(
       { message: "We could not find that activity. It may have finished." },
       { status: 404 }
     );
-  const actor = await getActor(request);
   const youngPersonId =
     actor?.memberships.find((m) => m.role === "YOUNG_PERSON")?.youngPersonId ??
     null;
