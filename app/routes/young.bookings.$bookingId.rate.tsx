@@ -154,7 +154,7 @@ export default function RateBooking() {
             <TextareaField
               label="Anything else? (optional)"
               hint="What was good, or what could be better. The provider and the council may read it."
-              textareaProps={{ id: "rate-comment", name: "comment", defaultValue: replyValue(reply, "comment"), rows: 4, maxLength: COMMENT_MAX }}
+              textareaProps={{ id: "rate-comment", name: "comment", defaultValue: replyValue(reply, "comment") ?? "", rows: 4, maxLength: COMMENT_MAX }}
               errors={commentErrors}
             />
             <SubmitButton className="button--block">Send my rating</SubmitButton>

@@ -58,7 +58,7 @@ export default function Suggest() {
         <TextareaField
           label="What would you like to do?"
           hint="For example: skateboarding lessons, or the climbing wall in Eastfield. Please don't include your name or address."
-          textareaProps={{ id: "suggest-text", name: "text", defaultValue: replyValue(reply, "text"), rows: 4, maxLength: SUGGESTION_MAX }}
+          textareaProps={{ id: "suggest-text", name: "text", defaultValue: replyValue(reply, "text") ?? "", rows: 4, maxLength: SUGGESTION_MAX }}
           errors={textErrors}
         />
         <SelectField

@@ -40,8 +40,9 @@ export function replyValue(reply: FormReply, name: string): string | undefined {
 
 /**
  * For a form checked only by its action: empties the form once the action accepts it (with JavaScript the page
- * stays, so its fields would keep what was sent) and, when a reply comes back with errors, moves focus to the first
- * field it marks invalid (unless an ErrorSummary on the page has taken focus to list them).
+ * stays, so its fields would keep what was sent; give them `defaultValue={replyValue(reply, name) ?? ""}` so the reset
+ * finds them empty) and, when a reply comes back with errors, moves focus to the first field it marks invalid
+ * (unless an ErrorSummary on the page has taken focus to list them).
  */
 export function useFormReply(reply: FormReply, accepted: boolean): RefObject<HTMLFormElement> {
   const ref = useRef<HTMLFormElement>(null);
