@@ -5,6 +5,30 @@ import { getEnv } from "./env.server";
 import { logger } from "./logger.server";
 
 const SLOW_QUERY_MS = 200;
+/** At most one slow-query line this often; the others are counted into the next line. */
+const SLOW_QUERY_LOG_EVERY_MS = 1_000;
+
+type SlowQueryLine = { durationMs: number; query: string; alsoSlow: number };
+
+/**
+ * Reports queries slower than the threshold, at most once per interval with a count of the others. Under a surge
+ * every query waits for a pooled connection and counts as slow: a line for each (3 per page at 50 connections)
+ * spent the web process's CPU on logging exactly when it had none to spare.
+ */
+export function slowQueryReporter(report: (line: SlowQueryLine) => void, options = { thresholdMs: SLOW_QUERY_MS, everyMs: SLOW_QUERY_LOG_EVERY_MS }) {
+  let lastAt = -Infinity;
+  let unreported = 0;
+  return (durationMs: number, query: string, now = Date.now()) => {
+    if (durationMs < options.thresholdMs) return;
+    if (now - lastAt < options.everyMs) {
+      unreported++;
+      return;
+    }
+    report({ durationMs, query: query.slice(0, 500), alsoSlow: unreported });
+    lastAt = now;
+    unreported = 0;
+  };
+}
 
 export function createPrismaClient(databaseUrl = getEnv().DATABASE_URL, poolSize = getEnv().DATABASE_POOL_SIZE) {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
@@ -13,11 +37,10 @@ export function createPrismaClient(databaseUrl = getEnv().DATABASE_URL, poolSize
     log: [{ emit: "event", level: "query" }],
     transactionOptions: { maxWait: 10_000, timeout: 15_000 },
   });
-  client.$on("query", (event) => {
-    if (event.duration >= SLOW_QUERY_MS) {
-      logger.warn({ durationMs: event.duration, query: event.query.slice(0, 500) }, "slow query");
-    }
-  });
+  const slowQuery = slowQueryReporter(({ durationMs, query, alsoSlow }) =>
+    logger.warn({ durationMs, query, ...(alsoSlow > 0 ? { alsoSlowSinceLastLine: alsoSlow } : {}) }, "slow query"),
+  );
+  client.$on("query", (event) => slowQuery(event.duration, event.query));
   return client;
 }
 
