@@ -204,6 +204,30 @@ describe("home suggestions", () => {
     expect(swimLater.id).toBeTruthy();
   });
 
+  it("suggests the soonest of every matching activity, by its next session that still has a place", async () => {
+    const scene = await createScene({ programme: { allowedCategories: ["DANCE"] }, activity: { category: "DANCE", title: "Saved dance" } });
+    const me = await signedIn(scene.programme.id, 14);
+    await setFavourite(db(), me.actor, { activityId: scene.activity.id, favourite: true });
+    const { council, provider } = scene;
+    // Many later ones first, so a few taken in any order would miss the soonest.
+    for (let i = 0; i < 45; i++) {
+      const later = await createActivity({ providerId: provider.id, councilId: council.id, title: `Later dance ${String(i).padStart(2, "0")}`, category: "DANCE" });
+      await createSlot({ activityId: later.id, startsAt: daysFromNow(20 + i) });
+    }
+    const fullThenFree = await createActivity({ providerId: provider.id, councilId: council.id, title: "Full first", category: "DANCE", capacity: 2 });
+    await createSlot({ activityId: fullThenFree.id, startsAt: daysFromNow(1), capacity: 0 });
+    const freeSession = await createSlot({ activityId: fullThenFree.id, startsAt: daysFromNow(4), capacity: 2 });
+    const soonest = await createActivity({ providerId: provider.id, councilId: council.id, title: "Soonest dance", category: "DANCE" });
+    await createSlot({ activityId: soonest.id, startsAt: daysFromNow(2) });
+
+    const now = new Date();
+    const suggestions = await suggestionsFor(db(), me.youngPerson.id, now, 3);
+    expect(suggestions.map((s) => s.title)).toEqual(["Soonest dance", "Full first", "Saved dance"]);
+    expect(suggestions[1]).toMatchObject({ nextSlotAt: freeSession.startsAt.toISOString(), placesLeft: 2 });
+    // Looking through the coming sessions in time order, or asking every activity for its next one: the same answer.
+    for (const sessionsWalked of [1, 3, 10_000]) expect(await suggestionsFor(db(), me.youngPerson.id, now, 3, { sessionsWalked })).toEqual(suggestions);
+  });
+
   it("suggest nothing to someone who has not booked or saved anything yet", async () => {
     const scene = await createScene();
     const me = await signedIn(scene.programme.id);
