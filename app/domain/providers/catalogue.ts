@@ -3,7 +3,7 @@ import { TZDate } from "@date-fns/tz";
 import type { z } from "zod";
 import type { Db } from "~/lib/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import type { Category } from "~/generated/prisma/enums";
+import type { AccessibilityFeature, Category } from "~/generated/prisma/enums";
 import { ageOn } from "../booking/windows";
 import { DomainError } from "../errors";
 import { districtCentre, kmToMiles, outwardCodeOf, type LatLng } from "../places";
@@ -33,64 +33,78 @@ export function activityCardSelect(now: Date, sessions: number) {
   } satisfies Prisma.ActivitySelect;
 }
 
-/** One activity with its coming slots and places left, or null when it is not bookable. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One activity with its coming slots and places left, or null when it is not bookable: live, and its provider
+ * approved by the council whose scheme lists it (not merely by some council). One query.
+ */
 export async function getActivityPage(db: Db, input: { activityId: string; now?: Date }) {
   const now = input.now ?? new Date();
-  const activity = await db.activity.findFirst({
-    where: { id: input.activityId, status: "LIVE", provider: { councils: { some: { status: "APPROVED" } } } },
-    select: {
-      id: true,
-      councilId: true,
-      title: true,
-      description: true,
-      category: true,
-      minAge: true,
-      maxAge: true,
-      pricePence: true,
-      accessibility: true,
-      accessibilityFeatures: true,
-      whatToBring: true,
-      cancellationCutoffHours: true,
-      provider: { select: { name: true, website: true } },
-      venue: { select: { name: true, addressLine1: true, town: true, postcode: true, latitude: true, longitude: true, accessibilityFeatures: true } },
-      slots: {
-        where: { status: "SCHEDULED", startsAt: { gt: now } },
-        orderBy: { startsAt: "asc" },
-        take: 30,
-        select: { id: true, startsAt: true, endsAt: true, capacity: true, booked: true, offered: true },
-      },
-    },
-  });
-  if (!activity) return null;
-  // Approved by the council whose scheme lists it, not merely by some council.
-  const vetting = await db.providerCouncil.findFirst({
-    where: { provider: { activities: { some: { id: activity.id } } }, councilId: activity.councilId, status: "APPROVED" },
-    select: { providerId: true },
-  });
-  if (!vetting) return null;
-  const { latitude, longitude, accessibilityFeatures: venueFeatures, ...venue } = activity.venue;
+  if (!UUID.test(input.activityId)) return null;
+  const [row] = await db.$queryRaw<
+    Array<{
+      id: string;
+      councilId: string;
+      title: string;
+      description: string;
+      category: Category;
+      minAge: number;
+      maxAge: number;
+      pricePence: number;
+      accessibility: string;
+      accessibilityFeatures: AccessibilityFeature[];
+      whatToBring: string;
+      cancellationCutoffHours: number;
+      providerName: string;
+      providerWebsite: string | null;
+      venueName: string;
+      addressLine1: string;
+      town: string;
+      postcode: string;
+      latitude: number | null;
+      longitude: number | null;
+      venueFeatures: AccessibilityFeature[];
+      slots: Array<{ id: string; startsAt: string; endsAt: string; placesLeft: number }>;
+    }>
+  >(Prisma.sql`
+    SELECT a."id", a."councilId", a."title", a."description", a."category"::text AS "category", a."minAge", a."maxAge",
+           a."pricePence", a."accessibility", COALESCE(a."accessibilityFeatures", '{}')::text[] AS "accessibilityFeatures", a."whatToBring",
+           a."cancellationCutoffHours", p."name" AS "providerName", p."website" AS "providerWebsite",
+           v."name" AS "venueName", v."addressLine1", v."town", v."postcode", v."latitude", v."longitude",
+           COALESCE(v."accessibilityFeatures", '{}')::text[] AS "venueFeatures",
+           COALESCE((
+             -- Places held for someone offered them from the waiting list are not free for anyone else.
+             SELECT json_agg(json_build_object('id', s."id", 'startsAt', s."startsAt", 'endsAt', s."endsAt",
+                                               'placesLeft', GREATEST(0, s."capacity" - s."booked" - s."offered")) ORDER BY s."startsAt", s."id")
+             FROM (SELECT * FROM "Slot" s WHERE s."activityId" = a."id" AND s."status" = 'SCHEDULED' AND s."startsAt" > ${now}
+                   ORDER BY s."startsAt", s."id" LIMIT 30) s
+           ), '[]'::json) AS "slots"
+    FROM "Activity" a
+    JOIN "Provider" p ON p."id" = a."providerId"
+    JOIN "Venue" v ON v."id" = a."venueId"
+    JOIN "ProviderCouncil" pc ON pc."providerId" = a."providerId" AND pc."councilId" = a."councilId" AND pc."status" = 'APPROVED'
+    WHERE a."id" = ${input.activityId}::uuid AND a."status" = 'LIVE'`);
+  if (!row) return null;
+  const { providerName, providerWebsite, venueName, addressLine1, town, postcode, latitude, longitude, venueFeatures, slots, ...activity } = row;
   return {
     ...activity,
-    venue,
+    provider: { name: providerName, website: providerWebsite },
+    venue: { name: venueName, addressLine1, town, postcode },
     // A plain link out to a map (no embed, no tracker): the venue's own spot when known, else its address.
     mapHref:
       latitude !== null && longitude !== null
         ? `https://www.openstreetmap.org/?mlat=${latitude.toFixed(5)}&mlon=${longitude.toFixed(5)}#map=17/${latitude.toFixed(5)}/${longitude.toFixed(5)}`
-        : `https://www.openstreetmap.org/search?query=${encodeURIComponent(`${venue.addressLine1}, ${venue.town} ${venue.postcode}`)}`,
+        : `https://www.openstreetmap.org/search?query=${encodeURIComponent(`${addressLine1}, ${town} ${postcode}`)}`,
     accessibilityFeatures: [...new Set([...venueFeatures, ...activity.accessibilityFeatures])],
-    slots: activity.slots.map((s) => ({
-      id: s.id,
-      startsAt: s.startsAt.toISOString(),
-      endsAt: s.endsAt.toISOString(),
-      // Places held for someone offered them from the waiting list are not free for anyone else.
-      placesLeft: Math.max(0, s.capacity - s.booked - s.offered),
-    })),
+    slots: slots.map((s) => ({ id: s.id, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString(), placesLeft: s.placesLeft })),
   };
 }
 
 /**
  * What a signed-in young person needs beside an activity's sessions: whether they can book it at all (and if not,
  * why, in plain words), what their pass can spend on it, which sessions they have booked, and their waiting lists.
+ * One query: a row per allocation (or one with none), each carrying the booked sessions.
  */
 export async function activityForYoungPerson(
   db: Db,
@@ -98,42 +112,55 @@ export async function activityForYoungPerson(
 ) {
   const now = input.now ?? new Date();
   const { activity } = input;
-  const youngPerson = await db.youngPerson.findUniqueOrThrow({
-    where: { id: input.youngPersonId },
-    select: {
-      councilId: true,
-      status: true,
-      dateOfBirth: true,
-      allocations: {
-        select: { status: true, expiresAt: true, programme: { select: { allowedCategories: true, maxPerBookingPence: true } }, wallet: { select: { balancePence: true } } },
-      },
-    },
-  });
-  const live = youngPerson.allocations.filter((a) => a.status === "ACTIVE" && a.expiresAt > now);
-  const covering = live.filter((a) => a.programme.allowedCategories.includes(activity.category));
-  const spendable = Math.max(0, ...covering.map((a) => Number(a.wallet?.balancePence ?? 0n)));
+  const rows = await db.$queryRaw<
+    Array<{
+      councilId: string;
+      status: string;
+      dateOfBirth: Date;
+      allocationStatus: string | null;
+      expiresAt: Date | null;
+      allowedCategories: Category[] | null;
+      balancePence: bigint | null;
+      bookedSlotIds: string[];
+    }>
+  >(Prisma.sql`
+    SELECT yp."councilId", yp."status"::text AS "status", yp."dateOfBirth",
+           al."status"::text AS "allocationStatus", al."expiresAt", pr."allowedCategories"::text[] AS "allowedCategories", w."balancePence",
+           ARRAY(SELECT b."slotId"::text FROM "Booking" b
+                 WHERE b."youngPersonId" = yp."id" AND b."slotId" = ANY(${input.slotIds}::uuid[]) AND b."status" = 'CONFIRMED') AS "bookedSlotIds"
+    FROM "YoungPerson" yp
+    LEFT JOIN "Allocation" al ON al."youngPersonId" = yp."id"
+    LEFT JOIN "Programme" pr ON pr."id" = al."programmeId"
+    LEFT JOIN "Account" w ON w."allocationId" = al."id"
+    WHERE yp."id" = ${input.youngPersonId}::uuid`);
+  const [youngPerson] = rows;
+  if (!youngPerson) throw new DomainError("NOT_FOUND", "We could not find your pass.");
+  const allocations = rows.flatMap((r) =>
+    r.allocationStatus === null || r.expiresAt === null
+      ? []
+      : [{ status: r.allocationStatus, expiresAt: r.expiresAt, allowedCategories: r.allowedCategories ?? [], balancePence: r.balancePence }],
+  );
+  const live = allocations.filter((a) => a.status === "ACTIVE" && a.expiresAt > now);
+  const covering = live.filter((a) => a.allowedCategories.includes(activity.category));
+  const spendable = Math.max(0, ...covering.map((a) => Number(a.balancePence ?? 0n)));
   const age = ageOn(youngPerson.dateOfBirth, now);
 
   let cannotBook: string | null = null;
   if (youngPerson.councilId !== activity.councilId) cannotBook = "This activity is run for another council's Playpass, so your pass cannot be used for it.";
   else if (youngPerson.status === "AWAITING_CONSENT") cannotBook = "Your parent or carer needs to say yes before you can book. We sent them a link: ask them to open it.";
   else if (age < activity.minAge || age > activity.maxAge) cannotBook = `This activity is for ages ${activity.minAge} to ${activity.maxAge}.`;
-  else if (youngPerson.allocations.length === 0) cannotBook = "You do not have any Playpass credit yet. Your council will tell you when it is ready.";
+  else if (allocations.length === 0) cannotBook = "You do not have any Playpass credit yet. Your council will tell you when it is ready.";
   else if (live.length === 0) {
-    cannotBook = youngPerson.allocations.some((a) => a.status === "FROZEN")
+    cannotBook = allocations.some((a) => a.status === "FROZEN")
       ? "Your pass is paused by the council. Contact them to find out why."
       : "Your pass has expired, so it cannot be used for new bookings.";
   } else if (covering.length === 0) cannotBook = "Your pass cannot be used for this kind of activity. Try another category.";
 
-  const booked = await db.booking.findMany({
-    where: { youngPersonId: input.youngPersonId, slotId: { in: input.slotIds }, status: "CONFIRMED" },
-    select: { slotId: true },
-  });
   return {
     cannotBook,
     spendablePence: spendable,
     enoughCredit: spendable >= activity.pricePence,
-    bookedSlotIds: booked.map((b) => b.slotId),
+    bookedSlotIds: youngPerson.bookedSlotIds,
   };
 }
 
