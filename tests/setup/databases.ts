@@ -2,8 +2,18 @@
 import pg from "pg";
 
 export const TEMPLATE_DATABASE = "playpass_test_template";
-/** Per-file databases start with this, then the pool id, the creation time (base 36) and a random suffix. */
+/** Per-file databases start with this, then the run's id (creation time in base 36, process id), the pool id and a random suffix. */
 export const FILE_DATABASE_PREFIX = "playpass_test_f";
+
+/** One id per test run: its template and every per-file database carry it, so the run's teardown finds its own. */
+export function newRunId(): string {
+  return `${Date.now().toString(36)}_${process.pid}`;
+}
+
+/** What every per-file database of one run starts with. */
+export function fileDatabasePrefix(runId: string): string {
+  return `${FILE_DATABASE_PREFIX}_${runId}_`;
+}
 
 export function baseDatabaseUrl(): string {
   return process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";

@@ -1,5 +1,7 @@
 // Once per test run: checks PostgreSQL and Redis answer, then (re)creates and migrates the template
-// database every test file copies. Fails with what to run when a service is missing.
+// database every test file copies. Fails with what to run when a service is missing. At the end it drops the
+// template and every per-file database of the run: a file does not drop its own, because on PostgreSQL 15 each
+// DROP DATABASE forces an immediate checkpoint of the whole server, which stalled the other test files every time.
 import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
@@ -10,6 +12,8 @@ import {
   TEMPLATE_DATABASE,
   baseDatabaseUrl,
   databaseUrl,
+  fileDatabasePrefix,
+  newRunId,
   quoteIdent,
   testRedisUrl,
   withAdminClient,
@@ -18,6 +22,8 @@ import {
 declare module "vitest" {
   interface ProvidedContext {
     templateDatabase: string;
+    /** Names of this run's per-file databases start with it (tests/setup/setup-file.ts). */
+    fileDatabasePrefix: string;
   }
 }
 
@@ -30,7 +36,8 @@ export default async function setup(project: TestProject) {
   await assertRedisReachable();
 
   // One template per run, so two runs on one machine (a developer's and CI's) never drop each other's.
-  const template = `${TEMPLATE_DATABASE}_${Date.now().toString(36)}_${process.pid}`;
+  const runId = newRunId();
+  const template = `${TEMPLATE_DATABASE}_${runId}`;
   await withAdminClient(async (admin) => {
     await dropStaleFileDatabases(admin);
     await admin.query(`CREATE DATABASE ${quoteIdent(template)}`);
@@ -38,9 +45,32 @@ export default async function setup(project: TestProject) {
   await migrate(databaseUrl(template));
 
   project.provide("templateDatabase", template);
+  project.provide("fileDatabasePrefix", fileDatabasePrefix(runId));
   return async () => {
+    await dropRunDatabases(fileDatabasePrefix(runId)).catch(() => undefined);
     await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`)).catch(() => undefined);
   };
+}
+
+/**
+ * Drops the run's per-file databases, a few at a time: drops that wait together share one checkpoint.
+ * Their files are closed by then (each test file disconnects in its afterAll), so FORCE only ends stragglers.
+ */
+async function dropRunDatabases(prefix: string, concurrency = 6) {
+  const names = await withAdminClient(async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix]);
+    return rows.map((row) => row.datname);
+  });
+  const queue = [...names];
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, () =>
+      withAdminClient(async (admin) => {
+        for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+          await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        }
+      }),
+    ),
+  );
 }
 
 async function assertPostgresReachable() {

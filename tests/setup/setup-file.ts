@@ -1,17 +1,18 @@
 // Runs at the start of every test file: its own database copied from the migrated template, its own
 // Redis key prefix, MSW in front of Stripe and Notify, and a failing test for any unexpected console.error.
+// The file's database outlives the file: the run's global teardown drops them all (tests/setup/global-setup.ts).
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, inject } from "vitest";
 import { mswServer, resetFakes } from "../mocks/server";
 import { assertNoUnexpectedConsoleErrors, captureConsoleErrors } from "./console";
-import { FILE_DATABASE_PREFIX, databaseUrl, quoteIdent, testRedisUrl, withAdminClient } from "./databases";
+import { databaseUrl, quoteIdent, testRedisUrl, withAdminClient } from "./databases";
 
 process.env.NODE_ENV = "test";
 
 const poolId = process.env.VITEST_POOL_ID ?? "0";
 const suffix = randomBytes(5).toString("hex");
-const databaseName = `${FILE_DATABASE_PREFIX}${poolId}_${Date.now().toString(36)}_${suffix}`;
+const databaseName = `${inject("fileDatabasePrefix")}${poolId}_${suffix}`;
 const template = inject("templateDatabase");
 await createDatabaseFromTemplate(databaseName, template);
 
@@ -43,7 +44,6 @@ afterAll(async () => {
   const { closeRedis } = await import("~/lib/redis.server");
   await closeRedis();
   await deleteRedisKeys(redisPrefix);
-  await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`));
 });
 
 async function createDatabaseFromTemplate(name: string, templateName: string) {
