@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: services, packages, type check, every test against real PostgreSQL and
-# Redis, then the browser tests against the production build with web and workers running.
+# The README's test command: services, packages, type check (beside the production build), every test against
+# real PostgreSQL and Redis, and beside them the browser tests against that build with web and workers running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/services.sh
@@ -32,12 +32,27 @@ if [ -n "$build_pid" ]; then
   build_pid=
   [ $build_status -eq 0 ] || { cat tests/.artifacts/build.log >&2; die "The production build failed (exit $build_status); its output is above."; }
 fi
-say "Running tests…"
 status=0
+# Both kinds of test spend most of their time waiting (on PostgreSQL's commits, the browser, the server), so
+# the browser tests run beside the others, against their own database, Redis prefix and port; their output
+# goes to a log printed after the other tests' output.
+e2e_pid=
+if [ $# -eq 0 ]; then
+  say "Running browser tests in the background (log: tests/.artifacts/e2e.log)…"
+  E2E_SKIP_BUILD=1 node_modules/.bin/vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json --outputFile.json=tests/.artifacts/e2e.json > tests/.artifacts/e2e.log 2>&1 &
+  e2e_pid=$!
+  trap '[ -n "$e2e_pid" ] && kill "$e2e_pid" 2>/dev/null; true' EXIT
+fi
+say "Running tests…"
 npx vitest run --reporter=default --reporter=json --outputFile.json=tests/.artifacts/unit.json "$@" || status=$?
-if [ $# -eq 0 ] && [ $status -eq 0 ]; then
-  say "Running browser tests…"
-  E2E_SKIP_BUILD=1 npx vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json --outputFile.json=tests/.artifacts/e2e.json || status=$?
+if [ -n "$e2e_pid" ]; then
+  say "Waiting for the browser tests…"
+  e2e_status=0
+  wait "$e2e_pid" || e2e_status=$?
+  e2e_pid=
+  say "Browser tests:"
+  cat tests/.artifacts/e2e.log
+  [ $e2e_status -eq 0 ] || status=$e2e_status
 fi
 # One plain closing line over every run: "N passed, N failed".
 node -e '
