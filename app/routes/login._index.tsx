@@ -1,5 +1,4 @@
 // Sign in, step 1: email or mobile number; a one-time code is sent if it belongs to someone.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -13,7 +12,7 @@ import { getDb } from "~/lib/db.server";
 import { outboxPageEnabled } from "~/lib/env.server";
 import { readForm } from "~/lib/forms.server";
 import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
-import { ErrorSummary, Field, Honeypot, SubmitButton } from "~/ui/forms";
+import { ErrorSummary, Field, Honeypot, replyErrors, replyValue, SubmitButton, useFormReply } from "~/ui/forms";
 import { PublicShell } from "~/ui/shells";
 
 export const meta: MetaFunction = () => [{ title: "Sign in – Playpass" }];
@@ -59,23 +58,22 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Login() {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onBlur",
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, false); // an accepted contact leaves the page
+  const contactErrors = replyErrors(reply, "contact");
   return (
     <PublicShell>
       <h1>Sign in</h1>
       <p>We will send you a 6-digit code. No password needed.</p>
-      <ErrorSummary errors={[...(form.errors ?? []), ...(fields.contact.errors ?? [])].map((message) => ({ message, fieldId: fields.contact.id }))} />
-      <Form method="post" {...getFormProps(form)}>
+      <ErrorSummary errors={[...(replyErrors(reply, "") ?? []), ...(contactErrors ?? [])].map((message) => ({ message, fieldId: "login-contact" }))} />
+      <Form method="post" id="login" ref={formRef} noValidate>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <Honeypot />
         <Field
           label="Email address or mobile number"
-          inputProps={{ ...getInputProps(fields.contact, { type: "text" }), autoComplete: "username", inputMode: "email" }}
-          errors={fields.contact.errors}
+          inputProps={{ id: "login-contact", name: "contact", type: "text", defaultValue: replyValue(reply, "contact") ?? "", autoComplete: "username", inputMode: "email", maxLength: 254 }}
+          errors={contactErrors}
         />
         <SubmitButton>Send me a code</SubmitButton>
       </Form>

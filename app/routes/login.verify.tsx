@@ -1,5 +1,4 @@
 // Sign in, step 2: the one-time code. Success starts a fresh session (any earlier one is dropped).
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -14,7 +13,7 @@ import { outboxPageEnabled } from "~/lib/env.server";
 import { readForm } from "~/lib/forms.server";
 import { clientAddress, consume, RateLimited } from "~/lib/rate-limit.server";
 import { startSession } from "~/lib/session.server";
-import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
+import { ErrorSummary, Field, replyErrors, replyValue, SubmitButton, useFormReply } from "~/ui/forms";
 import { PublicShell } from "~/ui/shells";
 import { OutboxHint } from "~/ui/outbox-hint";
 
@@ -62,11 +61,10 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function VerifyCode() {
   const { contact, redirectTo, showOutboxLink } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onSubmit",
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, false); // a right code leaves the page
+  const codeErrors = replyErrors(reply, "code");
   return (
     <PublicShell>
       <h1>Check your messages</h1>
@@ -74,14 +72,14 @@ export default function VerifyCode() {
         If <strong>{contact}</strong> has a Playpass account, we have sent it a 6-digit code. It works for 10 minutes.
       </p>
       <OutboxHint show={showOutboxLink} />
-      <ErrorSummary errors={(fields.code.errors ?? []).map((message) => ({ message, fieldId: fields.code.id }))} />
-      <Form method="post" {...getFormProps(form)}>
+      <ErrorSummary errors={(codeErrors ?? []).map((message) => ({ message, fieldId: "verify-code" }))} />
+      <Form method="post" id="verify" ref={formRef} noValidate>
         <input type="hidden" name="contact" value={contact} />
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
           label="Code"
-          inputProps={{ ...getInputProps(fields.code, { type: "text" }), inputMode: "numeric", autoComplete: "one-time-code", maxLength: 7 }}
-          errors={fields.code.errors}
+          inputProps={{ id: "verify-code", name: "code", type: "text", defaultValue: replyValue(reply, "code") ?? "", inputMode: "numeric", autoComplete: "one-time-code", maxLength: 7 }}
+          errors={codeErrors}
         />
         <SubmitButton>Sign in</SubmitButton>
       </Form>
