@@ -1,5 +1,4 @@
 // Activate a pass, step 1: the code from the invitation link or the council's letter, then where to send a one-time code.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -12,7 +11,7 @@ import { getActor, homePathFor } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/forms.server";
 import { RateLimited } from "~/lib/rate-limit.server";
-import { ErrorSummary, Field, Honeypot, SubmitButton } from "~/ui/forms";
+import { ErrorSummary, Field, Honeypot, replyErrors, replyValue, SubmitButton, useFormReply } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { PublicShell } from "~/ui/shells";
 import { choiceFrom, limitActivationAttempt } from "./activate.server";
@@ -25,7 +24,7 @@ const codeSchema = z.object({
     .string({ error: "Enter the activation code from your letter or message." })
     .trim()
     .max(40, "That is longer than an activation code.")
-    // Checked in the browser too, so no server module here: 12 letters and digits, spaces and dashes aside.
+    // 12 letters and digits, spaces and dashes aside.
     .refine((value) => /^[0-9a-z]{12}$/i.test(value.replace(/[\s-]/g, "")), "An activation code is 12 letters and numbers, like 7K3M-Q9TX-AB12."),
   website: z.string().max(0).optional(),
 });
@@ -105,12 +104,10 @@ export default function Activate() {
 
 function EnterCode({ initialCode, problem }: { initialCode: string; problem: { code: string; message: string } | null }) {
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: codeSchema }),
-    shouldValidate: "onSubmit",
-    defaultValue: { code: initialCode },
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, false); // a known code leaves the page
+  const codeErrors = replyErrors(reply, "code");
   const titles: Record<string, string> = {
     ACTIVATION_CODE_USED: "This code has been used",
     ACTIVATION_CODE_EXPIRED: "This code has run out",
@@ -131,15 +128,25 @@ function EnterCode({ initialCode, problem }: { initialCode: string; problem: { c
         </Notice>
       ) : null}
       <p className="lede">Type the activation code from your letter or message from the council.</p>
-      <ErrorSummary errors={[...(form.errors ?? []), ...(fields.code.errors ?? [])].map((message) => ({ message, fieldId: fields.code.id }))} />
-      <Form method="post" {...getFormProps(form)}>
+      <ErrorSummary errors={[...(replyErrors(reply, "") ?? []), ...(codeErrors ?? [])].map((message) => ({ message, fieldId: "activation-code" }))} />
+      <Form method="post" id="activate" ref={formRef} noValidate>
         <input type="hidden" name="intent" value="code" />
         <Honeypot />
         <Field
           label="Activation code"
           hint="12 letters and numbers, like 7K3M-Q9TX-AB12"
-          inputProps={{ ...getInputProps(fields.code, { type: "text" }), autoComplete: "off", autoCapitalize: "characters", spellCheck: false, className: "input--code" }}
-          errors={fields.code.errors}
+          inputProps={{
+            id: "activation-code",
+            name: "code",
+            type: "text",
+            defaultValue: replyValue(reply, "code") ?? initialCode,
+            autoComplete: "off",
+            autoCapitalize: "characters",
+            spellCheck: false,
+            maxLength: 40,
+            className: "input--code",
+          }}
+          errors={codeErrors}
         />
         <SubmitButton className="button--block">Continue</SubmitButton>
       </Form>
@@ -154,18 +161,17 @@ type InvitationView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>
 
 function ChooseContact({ invitation }: { invitation: InvitationView }) {
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: sendSchema }),
-    shouldValidate: "onSubmit",
-    defaultValue: { via: invitation.contactsOnRecord.length === 1 ? invitation.contactsOnRecord[0]!.via : invitation.contactsOnRecord.length === 0 ? "new" : undefined },
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, false); // a code sent leaves the page
+  const viaErrors = replyErrors(reply, "via");
+  const contactErrors = replyErrors(reply, "contact");
   const onRecord = invitation.contactsOnRecord;
   const errors = [
-    ...(form.errors ?? []).map((message) => ({ message })),
-    ...(fields.via.errors ?? []).map((message) => ({ message, fieldId: `${fields.via.id}-0` })),
-    ...(fields.contact.errors ?? []).map((message) => ({ message, fieldId: fields.contact.id })),
-    ...(fields.code.errors ?? []).map((message) => ({ message })),
+    ...(replyErrors(reply, "") ?? []).map((message) => ({ message })),
+    ...(viaErrors ?? []).map((message) => ({ message, fieldId: "activate-via-0" })),
+    ...(contactErrors ?? []).map((message) => ({ message, fieldId: "activate-contact" })),
+    ...(replyErrors(reply, "code") ?? []).map((message) => ({ message })),
   ];
   return (
     <div className="activate">
@@ -177,17 +183,17 @@ function ChooseContact({ invitation }: { invitation: InvitationView }) {
         </Notice>
       ) : null}
       <ErrorSummary errors={errors} />
-      <Form method="post" {...getFormProps(form)}>
+      <Form method="post" id="activate-send" ref={formRef} noValidate>
         <input type="hidden" name="intent" value="send" />
         <input type="hidden" name="code" value={invitation.code} />
         <Honeypot />
         {onRecord.length > 0 ? (
-          <fieldset className={`choice-list${fields.via.errors ? " field--error" : ""}`} aria-describedby={fields.via.errors ? `${fields.via.id}-error` : undefined}>
+          <fieldset className={`choice-list${viaErrors ? " field--error" : ""}`} aria-describedby={viaErrors ? "activate-via-error" : undefined}>
             <legend className="field__label">Where should we send your code?</legend>
-            {fields.via.errors ? (
-              <p id={`${fields.via.id}-error`} className="field__error">
+            {viaErrors ? (
+              <p id="activate-via-error" className="field__error">
                 <span className="visually-hidden">Error: </span>
-                {fields.via.errors.join(" ")}
+                {viaErrors.join(" ")}
               </p>
             ) : null}
             {onRecord.map((contact, index) => (
@@ -195,12 +201,13 @@ function ChooseContact({ invitation }: { invitation: InvitationView }) {
                 <input
                   className="choice__input"
                   type="radio"
-                  id={`${fields.via.id}-${index}`}
-                  name={fields.via.name}
+                  id={`activate-via-${index}`}
+                  name="via"
                   value={contact.via}
-                  defaultChecked={onRecord.length === 1}
+                  defaultChecked={onRecord.length === 1 || replyValue(reply, "via") === contact.via}
+                  aria-invalid={viaErrors ? true : undefined}
                 />
-                <label className="choice__label" htmlFor={`${fields.via.id}-${index}`}>
+                <label className="choice__label" htmlFor={`activate-via-${index}`}>
                   {contact.via === "email" ? "Email" : "Text message"} to <strong>{contact.masked}</strong>
                 </label>
               </div>
@@ -213,8 +220,16 @@ function ChooseContact({ invitation }: { invitation: InvitationView }) {
             <Field
               label="Your email address or mobile number"
               hint="We'll send your codes and booking reminders here. Nothing else."
-              inputProps={{ ...getInputProps(fields.contact, { type: "text" }), autoComplete: "username", inputMode: "email" }}
-              errors={fields.contact.errors}
+              inputProps={{
+                id: "activate-contact",
+                name: "contact",
+                type: "text",
+                defaultValue: replyValue(reply, "contact") ?? "",
+                autoComplete: "username",
+                inputMode: "email",
+                maxLength: 254,
+              }}
+              errors={contactErrors}
             />
           </>
         )}

@@ -1,5 +1,4 @@
 // Under-13s after activating: the email or phone of a parent or guardian, who gets a one-off link to say yes.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -13,7 +12,7 @@ import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/forms.server";
 import { consume, RateLimited } from "~/lib/rate-limit.server";
-import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
+import { ErrorSummary, Field, replyErrors, replyValue, SubmitButton, useFormReply } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { YoungShell } from "~/ui/shells";
 
@@ -55,11 +54,10 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function AskGuardian() {
   const { firstName, pending } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onSubmit",
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, Boolean(actionData?.sentTo));
+  const contactErrors = replyErrors(reply, "guardianContact");
   const sentTo = actionData?.sentTo ?? pending?.sentTo ?? null;
   return (
     <YoungShell>
@@ -72,13 +70,21 @@ export default function AskGuardian() {
         ) : null}
         <p className="lede">Because you are under 13, a parent or guardian needs to say it's OK before you can book.</p>
         <p>We'll send them a link. You can look around Playpass while you wait.</p>
-        <ErrorSummary errors={(fields.guardianContact.errors ?? []).map((message) => ({ message, fieldId: fields.guardianContact.id }))} />
-        <Form method="post" {...getFormProps(form)}>
+        <ErrorSummary errors={(contactErrors ?? []).map((message) => ({ message, fieldId: "guardian-contact" }))} />
+        <Form method="post" id="ask-guardian" ref={formRef} noValidate>
           <Field
             label={sentTo ? "Send it somewhere else" : "Your parent's or guardian's email or mobile number"}
             hint="For example name@example.com or 07700 900123"
-            inputProps={{ ...getInputProps(fields.guardianContact, { type: "text" }), autoComplete: "off", inputMode: "email" }}
-            errors={fields.guardianContact.errors}
+            inputProps={{
+              id: "guardian-contact",
+              name: "guardianContact",
+              type: "text",
+              defaultValue: replyValue(reply, "guardianContact") ?? "",
+              autoComplete: "off",
+              inputMode: "email",
+              maxLength: 254,
+            }}
+            errors={contactErrors}
           />
           <SubmitButton className="button--block">{sentTo ? "Send a new link" : "Send them a link"}</SubmitButton>
         </Form>

@@ -1,5 +1,4 @@
 // Activate a pass, step 2: the one-time code. Success creates the sign-in, starts the pass and signs them in.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -13,7 +12,7 @@ import { outboxPageEnabled } from "~/lib/env.server";
 import { readForm } from "~/lib/forms.server";
 import { RateLimited } from "~/lib/rate-limit.server";
 import { startSession } from "~/lib/session.server";
-import { ErrorSummary, Field, SubmitButton } from "~/ui/forms";
+import { ErrorSummary, Field, replyErrors, replyValue, SubmitButton, useFormReply } from "~/ui/forms";
 import { PublicShell } from "~/ui/shells";
 import { choiceFrom, limitActivationAttempt } from "./activate.server";
 import { OutboxHint } from "~/ui/outbox-hint";
@@ -76,11 +75,10 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function VerifyActivation() {
   const { code, via, contact, sentTo, firstName, showOutboxLink } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onSubmit",
-  });
+  // Checked by the action alone (the same messages with or without JavaScript), so no Zod comes to the browser.
+  const reply = actionData?.result;
+  const formRef = useFormReply(reply, false); // a right code leaves the page
+  const codeErrors = replyErrors(reply, "oneTimeCode");
   return (
     <PublicShell>
       <div className="activate">
@@ -89,15 +87,24 @@ export default function VerifyActivation() {
           We have sent a 6-digit code to <strong>{sentTo}</strong>. It works for 10 minutes.
         </p>
         <OutboxHint show={showOutboxLink} />
-        <ErrorSummary errors={(fields.oneTimeCode.errors ?? []).map((message) => ({ message, fieldId: fields.oneTimeCode.id }))} />
-        <Form method="post" {...getFormProps(form)}>
+        <ErrorSummary errors={(codeErrors ?? []).map((message) => ({ message, fieldId: "activate-one-time-code" }))} />
+        <Form method="post" id="activate-verify" ref={formRef} noValidate>
           <input type="hidden" name="code" value={code} />
           <input type="hidden" name="via" value={via} />
           {contact ? <input type="hidden" name="contact" value={contact} /> : null}
           <Field
             label="Code"
-            inputProps={{ ...getInputProps(fields.oneTimeCode, { type: "text" }), inputMode: "numeric", autoComplete: "one-time-code", maxLength: 7, className: "input--code" }}
-            errors={fields.oneTimeCode.errors}
+            inputProps={{
+              id: "activate-one-time-code",
+              name: "oneTimeCode",
+              type: "text",
+              defaultValue: replyValue(reply, "oneTimeCode") ?? "",
+              inputMode: "numeric",
+              autoComplete: "one-time-code",
+              maxLength: 7,
+              className: "input--code",
+            }}
+            errors={codeErrors}
           />
           <SubmitButton className="button--block">Start my Playpass</SubmitButton>
         </Form>
