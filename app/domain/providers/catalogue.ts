@@ -319,17 +319,16 @@ export async function searchActivities(
       ${day ? Prisma.sql`AND ${t}."startsAt" >= ${day.from} AND ${t}."startsAt" < ${day.to}` : Prisma.empty}`;
   };
 
-  // How many match, counted only as far as the page needs (every counted activity costs a probe into Slot):
-  // exact up to TOTAL_COUNTED_UP_TO or the end of this page, else "more than" that.
+  // Which activities match, found only as far as the page needs (every one costs a probe into Slot): exactly, up to
+  // TOTAL_COUNTED_UP_TO or the end of the page asked for; beyond that, "more than".
   const countUpTo = Math.max(input.countedUpTo ?? TOTAL_COUNTED_UP_TO, offset + pageSize);
-  const countMatches = async () => {
-    const [row] = await db.$queryRaw<{ counted: number }[]>(Prisma.sql`
-      SELECT COUNT(*)::int AS "counted" FROM (
-        SELECT 1 FROM "Activity" a ${joins}
-        WHERE ${matches} AND EXISTS (SELECT 1 FROM "Slot" s WHERE s."activityId" = a."id" AND ${comingSession("s")})
-        LIMIT ${countUpTo + 1}) c`);
-    return row?.counted ?? 0;
-  };
+  const matchingIds = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+    SELECT a."id" FROM "Activity" a ${joins}
+    WHERE ${matches} AND EXISTS (SELECT 1 FROM "Slot" s WHERE s."activityId" = a."id" AND ${comingSession("s")})
+    LIMIT ${countUpTo + 1}`);
+  const counted = matchingIds.length;
+  const totalIsLowerBound = counted > countUpTo;
+  const total = totalIsLowerBound ? countUpTo : counted;
 
   type Row = Omit<SearchResult, "nextSlotAt" | "distanceMiles"> & { nextSlotAt: Date; distanceKm: number | null };
   const columns = Prisma.sql`a."id", a."title", a."category", p."name" AS "providerName", v."name" AS "venueName", v."town",
@@ -355,11 +354,11 @@ export async function searchActivities(
   // runs only until the page is full), each with its next coming session; soonest over few activities probes them all.
   const leading =
     sort === "nearest" ? Prisma.sql`"distanceKm" ASC NULLS LAST` : sort === "cheapest" ? Prisma.sql`"pricePence" ASC` : null;
-  const probeActivities = () =>
+  const probeActivities = (which: Prisma.Sql) =>
     db.$queryRaw<Row[]>(Prisma.sql`
       SELECT m.*, ns."startsAt" AS "nextSlotAt", ns."placesLeft"
       FROM (
-        SELECT ${columns} FROM "Activity" a ${joins} WHERE ${matches}
+        SELECT ${columns} FROM "Activity" a ${joins} WHERE ${which}
         ${leading ? Prisma.sql`ORDER BY ${leading}` : Prisma.empty}
       ) m
       CROSS JOIN LATERAL (
@@ -372,16 +371,10 @@ export async function searchActivities(
       ORDER BY ${leading ? Prisma.sql`m.${leading}, ` : Prisma.empty}ns."startsAt", m."id"
       LIMIT ${pageSize} OFFSET ${offset}`);
 
-  let counted: number;
-  let rows: Row[];
-  if (sort === "soonest") {
-    counted = await countMatches();
-    rows = counted > countUpTo ? await walkSessions() : counted > offset ? await probeActivities() : [];
-  } else {
-    [counted, rows] = await Promise.all([countMatches(), probeActivities()]);
-  }
-  const totalIsLowerBound = counted > countUpTo;
-  const total = totalIsLowerBound ? countUpTo : counted;
+  let rows: Row[] = [];
+  if (totalIsLowerBound) rows = sort === "soonest" ? await walkSessions() : await probeActivities(matches);
+  // Every match is known: read just their next sessions, without evaluating the filters again.
+  else if (counted > offset) rows = await probeActivities(Prisma.sql`a."id" = ANY(${matchingIds.map((m) => m.id)}::uuid[])`);
 
   const searched = Boolean(f.q || f.category || f.date || f.postcode || f.miles || f.withinBalance || f.free || f.age !== undefined || (f.access && f.access.length > 0));
   if (searched && page === 1 && viewer) {
