@@ -322,8 +322,13 @@ export async function searchActivities(
   // Which activities match, found only as far as the page needs (every one costs a probe into Slot): exactly, up to
   // TOTAL_COUNTED_UP_TO or the end of the page asked for; beyond that, "more than".
   const countUpTo = Math.max(input.countedUpTo ?? TOTAL_COUNTED_UP_TO, offset + pageSize);
+  // Provider and venue joined LEFT (every activity has both, the foreign keys say so): PostgreSQL then leaves them
+  // out entirely when no filter reads them, as on the plain explore page.
   const matchingIds = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
-    SELECT a."id" FROM "Activity" a ${joins}
+    SELECT a."id" FROM "Activity" a
+    LEFT JOIN "Provider" p ON p."id" = a."providerId"
+    LEFT JOIN "Venue" v ON v."id" = a."venueId"
+    JOIN "ProviderCouncil" pc ON pc."providerId" = a."providerId" AND pc."councilId" = a."councilId" AND pc."status" = 'APPROVED'
     WHERE ${matches} AND EXISTS (SELECT 1 FROM "Slot" s WHERE s."activityId" = a."id" AND ${comingSession("s")})
     LIMIT ${countUpTo + 1}`);
   const counted = matchingIds.length;
