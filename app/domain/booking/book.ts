@@ -292,8 +292,10 @@ async function placeBooking(db: Db, input: PlaceInput): Promise<Placed> {
         AND e."status" = 'OFFERED' AND e."offerExpiresAt" > ${input.now}
       FOR NO KEY UPDATE OF e
     ), wallet AS (
+      -- The account openHoldSteps debits, on the same terms, so a booking is never written without its hold.
       SELECT w."balancePence" FROM "Account" w, allocation
-      WHERE w."id" = ${input.allocation.walletId}::uuid AND ${paid} FOR NO KEY UPDATE OF w
+      WHERE w."id" = ${input.allocation.walletId}::uuid AND w."councilId" = ${input.councilId}::uuid AND w."type" = 'WALLET' AND ${paid}
+      FOR NO KEY UPDATE OF w
     ), checked AS (
       SELECT slot."status" = 'SCHEDULED' AND slot."startsAt" > ${input.now}
           AND ${offer ? Prisma.sql`slot."offered" > 0` : Prisma.sql`slot."booked" + slot."offered" < slot."capacity"`} AS "room",
