@@ -37,8 +37,8 @@ export function migrate(databaseUrl: string) {
 }
 
 /** Starts a Node process in its own group, so stopping it stops whatever it started. */
-export function startNode(args: string[], env: NodeJS.ProcessEnv, label: string): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+export function startNode(args: string[], env: NodeJS.ProcessEnv, label: string, cwd = ROOT): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) if (line.trim()) process.stderr.write(`[${label}] ${line}\n`);
   };

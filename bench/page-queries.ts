@@ -63,7 +63,7 @@ async function main() {
       waveEnd = Math.max(waveEnd, s.endedAt);
     }
     process.stdout.write(`${name}: ${statements.length} statements in ${waves} waves\n`);
-    if (SHOW_SQL) for (const s of sorted) process.stdout.write(`  ${s.sql.replace(/\s+/g, " ").slice(0, 220)}\n`);
+    if (SHOW_SQL) for (const s of sorted) process.stdout.write(`  ${(s.endedAt - s.startedAt).toFixed(1).padStart(7)} ms  ${s.sql.replace(/\s+/g, " ").slice(0, 200)}\n`);
   }
   await db.$disconnect();
 }

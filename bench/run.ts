@@ -11,7 +11,7 @@
 //                                          its own database, ports (port and port + 1) and results files, so two
 //                                          people can bench on one machine without dropping each other's database
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
@@ -57,7 +57,7 @@ const rows: BenchRow[] = [];
 const log = (message: string) => process.stderr.write(`\x1b[1m[bench]\x1b[0m ${message}\n`);
 
 /** Only one build at a time writes build/: other engineers' browser tests share it. */
-async function buildProduction() {
+async function withBuildLock(work: () => void) {
   const lock = "/tmp/locks/build";
   mkdirSync("/tmp/locks", { recursive: true });
   for (;;) {
@@ -70,10 +70,28 @@ async function buildProduction() {
     }
   }
   try {
-    run("npx", ["remix", "vite:build"], { ...process.env, NODE_ENV: "production" });
+    work();
   } finally {
     rmdirSync(lock);
   }
+}
+
+async function buildProduction() {
+  await withBuildLock(() => run("npx", ["remix", "vite:build"], { ...process.env, NODE_ENV: "production" }));
+}
+
+/**
+ * This run's own copy of build/ (var/bench-<port>/build, taken under the build lock), which the web process and
+ * workers run from: someone else's build during a run replaced the assets under the running server, and the bytes
+ * part met 404s for the old ones. Under the project, so the compiled server still finds node_modules.
+ */
+async function snapshotBuild(): Promise<string> {
+  const dir = path.join(ROOT, "var", `bench-${PORT}`);
+  await withBuildLock(() => {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(path.join(ROOT, "build"), path.join(dir, "build"), { recursive: true });
+  });
+  return dir;
 }
 
 function appEnv(databaseUrl: string): NodeJS.ProcessEnv {
@@ -425,8 +443,9 @@ async function main() {
         await buildProduction();
       }
       const env = appEnv(databaseUrl);
-      web = startNode(["build/node/serve.js"], env, "web");
-      workers = startNode(["build/node/workers.js"], env, "workers");
+      const buildCopy = await snapshotBuild();
+      web = startNode(["build/node/serve.js"], env, "web", buildCopy);
+      workers = startNode(["build/node/workers.js"], env, "workers", buildCopy);
       await waitForHealth(`${BASE_URL}/healthz`, [web, workers]);
       const people = 1 + args.hotAttempts + args.spreadAttempts;
       log(`signing in ${people} young people`);
