@@ -118,6 +118,28 @@ describe("deciding a dispute", () => {
     await expectLedgerOk(scene.council.id);
   });
 
+  it("a run racing a report that disputes its redemptions leaves each either in the payout or held back, and the payout adds up", async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const scene = await pastSession(3, { programme: { disputeWindowDays: 0 } });
+      for (const person of scene.people) await redeemBooking(db(), { code: person.booking.code, providerId: scene.provider.id, actor: doorActor(), now: scene.slot.startsAt });
+      // Every redemption reported absent while the run opens: whichever commits first decides, the other adapts.
+      const [run] = await Promise.allSettled([createPayoutRun(db(), { councilId: scene.council.id, now: new Date() }), reportAndDispute(scene, [false, false, false])]);
+      const redemptions = await db().redemption.findMany({ where: { councilId: scene.council.id }, include: { disputes: true } });
+      expect(redemptions).toHaveLength(3);
+      for (const r of redemptions) {
+        // Taken by the run (and the report found it already in a payout), or held back by the report: never in between.
+        if (r.payoutId) expect(r.status).toBe("IN_PAYOUT");
+        else expect(r.status).toBe("PENDING");
+      }
+      const taken = redemptions.filter((r) => r.payoutId).reduce((sum, r) => sum + r.amountPence, 0);
+      const payouts = await db().payout.findMany({ where: { councilId: scene.council.id } });
+      expect(payouts.reduce((sum, p) => sum + p.amountPence, 0)).toBe(taken);
+      if (run!.status === "rejected") expect(taken).toBe(0);
+      expect(await payableBalance(scene.council.id, scene.provider.id)).toBe(1_500 - taken);
+      await expectLedgerOk(scene.council.id);
+    }
+  });
+
   it("refunds a booking reported absent-but-booked by ending it as a no-show with its credit back", async () => {
     const scene = await pastSession(1);
     const [dispute] = await reportAndDispute(scene, [true]);
