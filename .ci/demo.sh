@@ -27,5 +27,5 @@ export SESSION_SECRET="${SESSION_SECRET:-$(cat var/session-secret)}"
 export NODE_ENV=production DEV_OUTBOX="${DEV_OUTBOX:-on}" PORT="${PORT:-3000}"
 echo "[playpass] Playpass is starting on http://localhost:$PORT (Ctrl-C stops web and workers)" >&2
 exec npx concurrently --kill-others --names web,workers --prefix-colors blue,magenta \
-  "node build/node/serve.js" \
+  "node --max-old-space-size=384 build/node/serve.js" \
   "node build/node/workers.js"

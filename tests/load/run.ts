@@ -221,7 +221,7 @@ async function main() {
   }
   say("Starting web and workers…");
   const processes = [
-    spawn(process.execPath, ["build/node/serve.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
+    spawn(process.execPath, ["--max-old-space-size=384", "build/node/serve.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
     spawn(process.execPath, ["build/node/workers.js"], { env, stdio: ["ignore", "inherit", "inherit"], detached: true }),
   ];
   let result: autocannon.Result;
