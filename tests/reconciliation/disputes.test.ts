@@ -2,6 +2,7 @@
 // and a decision that cannot apply refused with nothing changed.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import pg from "pg";
 import { getDb } from "~/lib/db.server";
 import { markNoShow, redeemBooking } from "~/domain/booking";
 import { decideDispute, makeDueRedemptionsPayable, processAttendanceReport, submitAttendanceReport } from "~/domain/reconciliation";
@@ -218,5 +219,57 @@ describe("deciding a dispute", () => {
       ),
       { numRuns: 12 },
     );
+  });
+});
+
+describe("a payout run racing a dispute", () => {
+  async function waitForLockWaiters(watcher: pg.Client, count: number) {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await watcher.query<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows[0]!.n >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`never saw ${count} sessions waiting on a lock`);
+  }
+
+  // The claim judges disputes as they stood when it began; one committed while it waited on the redemption's row
+  // (the report flips it back to PENDING, which the claim re-checks and would still take) must still hold it.
+  it("never pays a redemption whose dispute committed while the run was claiming it: that attempt is undone and the next leaves it out", async () => {
+    const scene = await pastSession(2, { programme: { disputeWindowDays: 0 } });
+    for (const p of scene.people) await redeemBooking(db(), { code: p.booking.code, providerId: scene.provider.id, actor: doorActor(), now: scene.slot.startsAt });
+    await makeDueRedemptionsPayable(db(), { now: new Date() });
+    const disputed = await db().redemption.findUniqueOrThrow({ where: { bookingId: scene.people[0]!.booking.id } });
+    expect(disputed.status).toBe("PAYABLE");
+    const rows = scene.people.map((p, i) => ({ line: i + 2, code: p.booking.code, attended: i !== 0 }));
+    const { reportId } = await submitAttendanceReport(db(), { providerId: scene.provider.id, source: "CSV", reference: "race", rows, submittedByUserId: null });
+
+    const blocker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const watcher = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await blocker.connect();
+    await watcher.connect();
+    try {
+      // Holding the report's row stops processing at its last statement: dispute raised, redemption flipped, not committed.
+      await blocker.query("BEGIN");
+      await blocker.query(`SELECT 1 FROM "AttendanceReport" WHERE "id" = $1 FOR NO KEY UPDATE`, [reportId]);
+      const attendance = processAttendanceReport(db(), { reportId });
+      await waitForLockWaiters(watcher, 1);
+      // The run groups without seeing the dispute, and its claim waits on the disputed redemption's row.
+      const run = createPayoutRun(db(), { councilId: scene.council.id, now: new Date() });
+      await waitForLockWaiters(watcher, 2);
+      await blocker.query("COMMIT");
+      await attendance;
+      const opened = await run;
+      // The attempt that claimed it was undone; the run opened by the next one pays only the other redemption.
+      expect(opened?.payouts).toHaveLength(1);
+      expect(await db().redemption.findUniqueOrThrow({ where: { id: disputed.id } })).toMatchObject({ status: "PENDING", payoutId: null });
+      expect(await db().redemption.count({ where: { councilId: scene.council.id, payoutId: opened!.payouts[0]!.id } })).toBe(1);
+      expect(opened!.totalPence).toBe(BigInt(scene.people[1]!.booking.pricePence));
+    } finally {
+      await blocker.end().catch(() => undefined);
+      await watcher.end().catch(() => undefined);
+    }
+    await expectLedgerOk(scene.council.id);
   });
 });

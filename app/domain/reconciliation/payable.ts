@@ -34,10 +34,20 @@ export async function makeDueRedemptionsPayable(db: Db, input: { now: Date }) {
     SELECT DISTINCT "councilId" FROM "Redemption" WHERE "status" = 'PENDING' AND "payableAt" <= ${input.now} ORDER BY 1`;
   let madePayable = 0;
   for (const { councilId } of councils) {
-    // The dispute condition is part of the UPDATE itself, so a dispute opened meanwhile still holds its redemption.
-    madePayable += await db.$executeRaw`
-      UPDATE "Redemption" r SET "status" = 'PAYABLE'
-      WHERE r."councilId" = ${councilId}::uuid AND r."status" = 'PENDING' AND r."payableAt" <= ${input.now} AND ${notHeldByADisputeSql}`;
+    madePayable += await db.$transaction(
+      async (tx) => {
+        // A payout run of this council takes these same rows in its own order; rather than wait minutes behind
+        // it (or deadlock with it), the sweep leaves that council to the run and comes back next time.
+        const [lock] = await tx.$queryRaw<{ taken: boolean }[]>`
+          SELECT pg_try_advisory_xact_lock(hashtext('payout-run'), hashtext(${councilId})) AS "taken"`;
+        if (!lock?.taken) return 0;
+        // The dispute condition is part of the UPDATE itself, so a dispute opened meanwhile still holds its redemption.
+        return tx.$executeRaw`
+          UPDATE "Redemption" r SET "status" = 'PAYABLE'
+          WHERE r."councilId" = ${councilId}::uuid AND r."status" = 'PENDING' AND r."payableAt" <= ${input.now} AND ${notHeldByADisputeSql}`;
+      },
+      { timeout: 10 * 60_000 },
+    );
   }
   return { councils: councils.length, madePayable };
 }

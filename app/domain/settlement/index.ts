@@ -2,6 +2,7 @@
 export {
   makeRedemptionsPayable,
   createPayoutRun,
+  DisputeRaisedDuringRun,
   approvePayoutRun,
   markPayoutPaid,
   markPayoutPaidIn,

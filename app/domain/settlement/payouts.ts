@@ -6,7 +6,7 @@ import { councilAccountId, postTransfer, postTransfers, providerPayableAccountId
 import { DomainError } from "../errors";
 import { recordAudit } from "../audit";
 import { penceFromBigInt } from "../money";
-import { payableForRunSql } from "../reconciliation/payable";
+import { notHeldByADisputeSql, payableForRunSql } from "../reconciliation/payable";
 
 /** Redemptions whose dispute window has passed become payable. */
 export async function makeRedemptionsPayable(db: Db, input: { councilId: string; now?: Date }) {
@@ -38,6 +38,17 @@ export type CreatePayoutRunInput = {
  * Runs over the programme's approval threshold wait for a finance officer.
  */
 export async function createPayoutRun(db: Db, input: CreatePayoutRunInput) {
+  // A dispute raised while the run was claiming undoes the attempt; the next one sees it from the start.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openPayoutRun(db, input);
+    } catch (error) {
+      if (!(error instanceof DisputeRaisedDuringRun) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function openPayoutRun(db: Db, input: CreatePayoutRunInput) {
   const now = input.now ?? new Date();
   return db.$transaction(async (tx) => {
     // One run at a time per council: the lock makes a second concurrent run wait, then find nothing left.
@@ -98,6 +109,14 @@ export async function createPayoutRun(db: Db, input: CreatePayoutRunInput) {
     const claimedOf = new Map(claimed.map((c) => [c.payoutId, penceFromBigInt(c.amountPence)]));
     const different = payouts.find((p) => claimedOf.get(p.id) !== p.amountPence);
     if (different) throw new Error(`payout ${different.id} claimed a different amount than it grouped`);
+    // The claim judged disputes as they stood when it began. A dispute committed while it waited for a row
+    // (an attendance report flipping a redemption back to PENDING, which the claim then re-checks and still
+    // takes) was invisible to it; this statement sees it. Any held redemption means this attempt is given up
+    // and the next, which sees the dispute from the start, leaves it out.
+    const [held] = await tx.$queryRaw<{ count: number }[]>`
+      SELECT COUNT(*)::int AS "count" FROM "Redemption" r JOIN "Payout" p ON p."id" = r."payoutId"
+      WHERE p."runId" = ${run.id}::uuid AND NOT (${notHeldByADisputeSql})`;
+    if (held && held.count > 0) throw new DisputeRaisedDuringRun(held.count);
     const payableAccounts = await providerPayableAccountIds(tx, input.councilId, providerIds);
     await postTransfers(
       tx,
@@ -216,4 +235,12 @@ export async function markPayoutsPaidIn(tx: DbTx, input: { councilId: string; pa
     UPDATE "PayoutRun" r SET "status" = 'COMPLETED', "completedAt" = ${now}
     WHERE r."id" = ANY(${runIds}::uuid[]) AND NOT EXISTS (SELECT 1 FROM "Payout" p WHERE p."runId" = r."id" AND p."status" <> 'PAID')`;
   return ids;
+}
+
+/** A dispute was raised on a redemption while a payout run was claiming it: the attempt rolls back and is made again. */
+export class DisputeRaisedDuringRun extends Error {
+  constructor(readonly held: number) {
+    super(`${held} redemption(s) were disputed while the payout run claimed them; the attempt was rolled back`);
+    this.name = "DisputeRaisedDuringRun";
+  }
 }
