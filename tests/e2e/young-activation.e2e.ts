@@ -168,7 +168,8 @@ describe("Sam's choices, with JavaScript off", () => {
     expect(await save.locator("span:not(.visually-hidden)").innerText()).toBe("Save");
     const title = /^Save (.*) to favourites$/.exec((await save.textContent())!.replace(/\s+/g, " ").trim())?.[1] ?? "";
     await save.click();
-    await page.getByRole("button", { name: new RegExp(`^Saved\\W+tap to remove ${title} from favourites$`) }).first().waitFor();
+    const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    await page.getByRole("button", { name: new RegExp(`^Saved\\W+tap to remove ${escaped} from favourites$`) }).first().waitFor();
 
     await page.getByRole("link", { name: "Your saved activities" }).click();
     await page.getByRole("heading", { level: 1, name: "Saved activities" }).waitFor();
