@@ -195,6 +195,25 @@ describe("deciding a dispute", () => {
     await expectDomainError(decide(scene, dispute!.id, "NO_ACTION", await officerOf(scene.council.id), "   "), "INVALID_INPUT", /Say why/);
   });
 
+  it("refuses to pay the provider for a booking another dispute already refunded, and charges nothing", async () => {
+    const scene = await pastSession(1, { endedAgo: 4 * HOUR });
+    const booking = scene.people[0]!.booking;
+    await markNoShow(db(), { bookingId: booking.id });
+    const [first] = await reportAndDispute(scene, [true]);
+    const [second] = await reportAndDispute(scene, [true]);
+    expect(first!.bookingId).toBe(booking.id);
+    expect(second!.bookingId).toBe(booking.id);
+    const officer = await officerOf(scene.council.id);
+    await decide(scene, first!.id, "REFUND_YOUNG_PERSON", officer);
+    const { allocationId } = await db().booking.findUniqueOrThrow({ where: { id: booking.id }, select: { allocationId: true } });
+    const before = await walletBalance(allocationId);
+    await expectDomainError(decide(scene, second!.id, "PAY_PROVIDER", officer), "DISPUTE_DECISION_NOT_POSSIBLE", /already decided as a refund/);
+    expect(await walletBalance(allocationId)).toBe(before);
+    expect(await db().redemption.count({ where: { bookingId: booking.id } })).toBe(0);
+    expect((await db().dispute.findUniqueOrThrow({ where: { id: second!.id } })).status).toBe("OPEN");
+    await expectLedgerOk(scene.council.id);
+  });
+
   it("keeps every ledger invariant whatever is decided for whatever the door and the report said", async () => {
     await fc.assert(
       fc.asyncProperty(

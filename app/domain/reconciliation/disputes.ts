@@ -90,6 +90,12 @@ async function applyDecision(
   const redemption = booking.redemption;
 
   if (decision === "PAY_PROVIDER") {
+    // The same booking can be disputed twice (reported in two reports). Once one decision gave the young person
+    // their credit back, paying the provider too would charge the pass for a redemption that refund holds forever.
+    const refunded = await tx.dispute.count({ where: { bookingId: booking.id, decision: "REFUND_YOUNG_PERSON", id: { not: dispute.id } } });
+    if (refunded > 0) {
+      throw cannot("Another dispute about this booking was already decided as a refund to the young person, so the provider cannot be paid for it too. Choose “No action”.");
+    }
     // Already earned (redeemed at the door, or charged by the no-show policy): the redemption simply stands.
     if (redemption) return { effect: "NOTHING_MOVED", movedPence: 0 };
     if (booking.status === "CONFIRMED") {
