@@ -1,12 +1,32 @@
 // Redis connections: producers in the web app fail fast when Redis is down; workers wait for it.
 import { Redis, type RedisOptions } from "ioredis";
 import { getEnv } from "./env.server";
+import { logger } from "./logger.server";
 
 export function createRedis(kind: "producer" | "worker", extra: RedisOptions = {}) {
-  return new Redis(getEnv().REDIS_URL, {
+  const redis = new Redis(getEnv().REDIS_URL, {
     ...(kind === "worker" ? { maxRetriesPerRequest: null } : { enableOfflineQueue: false, maxRetriesPerRequest: 2 }),
     lazyConnect: false,
     ...extra,
+  });
+  reportOutages(redis, kind);
+  return redis;
+}
+
+/**
+ * ioredis emits an error for every failed reconnect, and with no listener prints "Unhandled error event" each
+ * time. One line when Redis goes away and one when it is back; callers still get their own command errors.
+ */
+function reportOutages(redis: Redis, kind: "producer" | "worker") {
+  let down = false;
+  redis.on("error", (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn({ redis: kind, error: error.message }, "Redis is not reachable; reconnecting");
+  });
+  redis.on("ready", () => {
+    if (down) logger.info({ redis: kind }, "Redis is reachable again");
+    down = false;
   });
 }
 
