@@ -50,26 +50,35 @@ export async function apiHandler(request: Request, handle: () => Promise<Respons
 /**
  * The provider behind the request's `Authorization: Bearer <key>`. A missing, wrong or revoked key is a 401
  * that says no more; too many requests from an address or for a key is a 429 with Retry-After.
+ *
+ * Wrong keys are limited two ways. Per address: once an address has sent too many, it waits, even with a right
+ * key. Per key prefix (the account): the key is checked first (in constant time) and only a wrong one is counted
+ * or refused there, so guessers who know a provider's prefix, which is not secret, cannot lock out its system.
+ * Guessing the 256-bit secret is hopeless either way; the per-address limit bounds the work a guesser can cause.
  */
 export async function authenticateApi(request: Request): Promise<ApiClient> {
   const address = clientAddress(request);
   await limited([["apiPerIp", address]]);
   const header = request.headers.get("authorization") ?? "";
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-  // Wrong keys are counted per address and per key prefix (the account); once either is used up, even a right key waits.
-  const prefix = token ? /^pp_live_([0-9a-f]{10})_/.exec(token)?.[1] : undefined;
-  const failureChecks: Parameters<typeof consume>[0] = [["apiKeyFailuresPerIp", address]];
-  if (prefix) failureChecks.push(["apiKeyFailuresPerPrefix", prefix]);
-  await limited(failureChecks, ensureNotLimited);
+  await limited([["apiKeyFailuresPerIp", address]], ensureNotLimited);
   const client = token ? await authenticateApiKey(getDb(), token) : null;
   if (!client) {
-    if (token) await limited(failureChecks);
+    if (token) await countWrongKey(address, token);
     throw apiError(401, "UNAUTHORISED", token ? "That API key is not valid, or it was revoked." : "Send your API key as Authorization: Bearer <key>.", undefined, {
       "WWW-Authenticate": 'Bearer realm="playpass"',
     });
   }
   await limited([["apiPerKey", client.keyId]]);
   return client;
+}
+
+/** Spends a wrong-key point of the address and of the key's prefix (if it has one); a 429 once either is used up. */
+async function countWrongKey(address: string, token: string) {
+  const prefix = /^pp_live_([0-9a-f]{10})_/.exec(token)?.[1];
+  const checks: Parameters<typeof consume>[0] = [["apiKeyFailuresPerIp", address]];
+  if (prefix) checks.push(["apiKeyFailuresPerPrefix", prefix]);
+  await limited(checks);
 }
 
 async function limited(checks: Parameters<typeof consume>[0], check = consume) {

@@ -22,6 +22,7 @@ export const LIMITS = {
   apiPerKey: { points: 600, durationSeconds: 60 },
   // Wrong API keys: a system with a good key never sends these, a guesser sends little else.
   apiKeyFailuresPerIp: { points: 20, durationSeconds: 15 * 60 },
+  // Per key prefix only wrong keys are refused: the prefix is no secret, and its holder's right key always gets in.
   apiKeyFailuresPerPrefix: { points: 20, durationSeconds: 15 * 60 },
 } satisfies Record<string, Limit>;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { bookSlot } from "~/domain/booking";
 import { newActivationCode, newBookingCode } from "~/domain/codes";
 import { MAX_ATTEMPTS_PER_CODE, requestSignInCode } from "~/domain/identity/sign-in";
-import { createApiKey } from "~/domain/providers/api-keys";
+import { createApiKey, revokeApiKey } from "~/domain/providers/api-keys";
 import { getDb } from "~/lib/db.server";
 import { CLIENT_ADDRESS_HEADER } from "~/lib/http-guards.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
@@ -180,7 +180,7 @@ describe("API keys (256-bit secret behind a 40-bit prefix)", () => {
 
   async function providerKey() {
     const scene = await createScene();
-    return createApiKey(db(), { providerId: scene.provider.id, name: "Till", actorUserId: null });
+    return { ...(await createApiKey(db(), { providerId: scene.provider.id, name: "Till", actorUserId: null })), providerId: scene.provider.id };
   }
 
   it("stops an address after a few wrong keys, even before it finds a right one", async () => {
@@ -192,11 +192,28 @@ describe("API keys (256-bit secret behind a 40-bit prefix)", () => {
     expect(await bookings(key.token, newAddress())).toBe(200);
   });
 
-  it("stops guessing one key's secret from many addresses (per key prefix, the account)", async () => {
+  it("stops guessing one key's secret from many addresses (per key prefix, the account), yet never refuses the right key", async () => {
     const key = await providerKey();
     const prefix = /^pp_live_([0-9a-f]{10})_/.exec(key.token)![1]!;
-    for (let i = 0; i < LIMITS.apiKeyFailuresPerPrefix.points; i++) expect(await bookings(`pp_live_${prefix}_${randomSecret()}`, newAddress())).toBe(401);
+    const guessers: string[] = [];
+    for (let i = 0; i < LIMITS.apiKeyFailuresPerPrefix.points; i++) {
+      guessers.push(newAddress());
+      expect(await bookings(`pp_live_${prefix}_${randomSecret()}`, guessers.at(-1)!)).toBe(401);
+    }
     expect(await bookings(`pp_live_${prefix}_${randomSecret()}`, newAddress())).toBe(429);
+    expect(await bookings(`pp_live_${prefix}_${randomSecret()}`, guessers[0]!)).toBe(429);
+    // Knowing the prefix (it is in logs and screenshots) is not enough to switch the provider's system off.
+    expect(await bookings(key.token, newAddress())).toBe(200);
+    expect(await bookings(key.token, guessers[0]!)).toBe(200);
+    // ...and a right key does not reopen the prefix for guessers.
+    expect(await bookings(`pp_live_${prefix}_${randomSecret()}`, newAddress())).toBe(429);
+  });
+
+  it("counts a revoked key as a wrong one, so a revoked key cannot walk past the prefix limit", async () => {
+    const key = await providerKey();
+    await revokeApiKey(db(), { providerId: key.providerId, keyId: key.id, actorUserId: null });
+    for (let i = 0; i < LIMITS.apiKeyFailuresPerPrefix.points; i++) expect(await bookings(key.token, newAddress())).toBe(401);
+    expect(await bookings(key.token, newAddress())).toBe(429);
   });
 
   it("a right key does not spend the wrong-key allowance", async () => {
