@@ -13,11 +13,12 @@ import { budgetDashboard } from "~/domain/evidence/budget";
 import { evidenceDashboard, type DateRange } from "~/domain/evidence/evidence";
 import { verifyLedger } from "~/domain/ledger";
 import { ANONYMISED_NAME, birthYearOnly, runRetention, setRetentionMonths } from "~/domain/privacy/retention";
+import { FORMER_STAFF_NAME } from "~/domain/privacy/retention-records";
 import { QUEUES } from "~/lib/queues.server";
 import { processJob, schedules } from "../../workers/maintenance";
 import { calendarDay, createActivity, createCouncil, createProgramme, createProvider, createSlot, createYoungPerson, daysFromNow, doorActor } from "../factories";
 import { expectDomainError, expectLedgerOk } from "../helpers";
-import { createMember, getRequest, signIn } from "../support/actors";
+import { createMember, createUser, getRequest, signIn } from "../support/actors";
 import { fakeJob, useWorkerTestEnvironment } from "../support/workers";
 
 useWorkerTestEnvironment();
@@ -50,13 +51,16 @@ async function councilWithAFinishedProgramme() {
   const bookedAt = daysFromNow(-445);
   const booking = await bookSlot(db(), { youngPersonId: leaver.youngPerson.id, slotId: slot.id, requestKey: randomUUID(), now: bookedAt });
   await redeemBooking(db(), { code: booking.code, providerId: provider.id, actor: doorActor(), now: slot.startsAt });
+  // Door staff who took the charge, signed in last over a year ago and was then removed from the team.
+  const departed = await createUser({ displayName: "Sam Doorley", phone: `+4477008${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}` });
+  await db().user.update({ where: { id: departed.id }, data: { createdAt: daysFromNow(-700), lastSignInAt: daysFromNow(-400) } });
   await chargePass(db(), {
     passCode: classmate.youngPerson.passCode,
     providerId: provider.id,
     activityId: activity.id,
     amountPence: 300,
     requestKey: randomUUID(),
-    actor: doorActor(),
+    actor: { userId: departed.id, name: departed.displayName },
     now: daysFromNow(-438),
   });
   await db().rating.create({
@@ -92,7 +96,73 @@ async function councilWithAFinishedProgramme() {
       youngPersonId: leaver.youngPerson.id,
     },
   });
-  return { council, old, live, provider, activity, leaver, classmate, stillHere, leaverUser, guardian, guardianEmail, cookie, proof };
+  const records = await recordsDueAndNot(council.id, provider.id, departed.id);
+  return { council, old, live, provider, activity, leaver, classmate, stillHere, leaverUser, guardian, guardianEmail, cookie, proof, departed, records };
+}
+
+/**
+ * Personal data outside the young people's records, each once past its period and once not yet: stored API
+ * replies, enrolment import reports with their roll files, rejected applications with a proof file, and staff accounts.
+ */
+async function recordsDueAndNot(councilId: string, providerId: string, departedUserId: string) {
+  const reply = (key: string, ageDays: number) =>
+    db().apiIdempotency.create({ data: { providerId, idempotencyKey: key, requestHash: "h", status: 201, body: { firstName: "Jane" }, createdAt: daysFromNow(-ageDays) } });
+  await reply("old-reply", 8);
+  await reply("recent-reply", 6);
+
+  const roll = async (name: string) =>
+    storeFile(db(), { bytes: new TextEncoder().encode("external_ref,first_name\nR1,Jane Smith\n"), type: "csv", originalName: name, kind: "ENROLMENT_CSV", councilId });
+  const importJob = async (fileId: string, finishedDaysAgo: number) =>
+    db().backgroundJob.create({
+      data: {
+        councilId,
+        kind: "ENROLMENT_IMPORT",
+        status: "SUCCEEDED",
+        fileId,
+        input: { fileName: "roll.csv" },
+        result: { created: 3, updated: 1, badRows: 1, errors: [{ line: 3, message: 'external_ref "R1" Jane Smith has no date of birth' }], elapsedMs: 12 },
+        createdAt: daysFromNow(-finishedDaysAgo),
+        finishedAt: daysFromNow(-finishedDaysAgo),
+      },
+    });
+  const oldRoll = await roll("old-roll.csv");
+  const recentRoll = await roll("recent-roll.csv");
+  const oldImport = await importJob(oldRoll.id, 400);
+  const recentImport = await importJob(recentRoll.id, 30);
+
+  const application = async (status: "REJECTED" | "PENDING", decidedDaysAgo: number) => {
+    const proof = await storeFile(db(), { bytes: new TextEncoder().encode("%PDF-1.4 bill"), type: "pdf", originalName: "bill.pdf", kind: "PROOF_OF_ADDRESS", councilId });
+    return db().passApplication.create({
+      data: {
+        councilId,
+        firstName: "Alexa",
+        lastName: "Rejectedson",
+        dateOfBirth: new Date("2012-03-14"),
+        postcode: "NB1 4XY",
+        email: `applicant-${randomUUID().slice(0, 8)}@example.test`,
+        phone: "+447700900999",
+        guardianContact: "parent@example.test",
+        proofFileId: proof.id,
+        status,
+        rejectionReason: status === "REJECTED" ? "Lives outside the council's area." : null,
+        decidedAt: status === "REJECTED" ? daysFromNow(-decidedDaysAgo) : null,
+        createdAt: daysFromNow(-decidedDaysAgo - 5),
+      },
+    });
+  };
+  const oldRejected = await application("REJECTED", 400);
+  const recentRejected = await application("REJECTED", 30);
+  const oldPending = await application("PENDING", 400);
+
+  // The departed door staff member has a session and is named in an audit row; a current manager who has not
+  // signed in for as long keeps everything, as does someone with no membership who signed in last month.
+  await signIn(departedUserId);
+  await db().auditEvent.create({ data: { councilId, actorUserId: departedUserId, action: "booking.redeemed", entityType: "Booking", entityId: randomUUID() } });
+  const manager = await createMember("PROVIDER_MANAGER", { providerId });
+  await db().user.update({ where: { id: manager.id }, data: { createdAt: daysFromNow(-700), lastSignInAt: daysFromNow(-400) } });
+  const recentLeaver = await createUser();
+  await db().user.update({ where: { id: recentLeaver.id }, data: { createdAt: daysFromNow(-700), lastSignInAt: daysFromNow(-30) } });
+  return { oldRoll, recentRoll, oldImport, recentImport, oldRejected, recentRejected, oldPending, manager, recentLeaver };
 }
 
 /** Every figure the council reads back: evidence, the budget dashboard, the ledger check and the transfers themselves. */
@@ -199,12 +269,17 @@ describe("the retention job", () => {
       people: await db().youngPerson.findMany({ where: { councilId: scene.council.id }, orderBy: { id: "asc" } }),
       messages: await db().message.findMany({ orderBy: { id: "asc" } }),
       audit: await db().auditEvent.count({ where: { councilId: scene.council.id } }),
-      users: await db().user.count(),
+      users: await db().user.findMany({ orderBy: { id: "asc" } }),
+      replies: await db().apiIdempotency.findMany({ orderBy: { idempotencyKey: "asc" } }),
+      jobs: await db().backgroundJob.findMany({ where: { councilId: scene.council.id }, orderBy: { id: "asc" } }),
+      applications: await db().passApplication.findMany({ where: { councilId: scene.council.id }, orderBy: { id: "asc" } }),
+      files: await db().storedFile.findMany({ orderBy: { id: "asc" } }),
+      redemptions: await db().redemption.findMany({ orderBy: { id: "asc" } }),
       figures: await figures(scene.council.id),
     });
     const once = await snapshot();
 
-    expect(await runRetention(db())).toEqual({ anonymised: 0 });
+    expect(await runRetention(db())).toEqual({ anonymised: 0, importReportsCleared: 0, applicationsAnonymised: 0, apiRepliesRemoved: 0, staffAnonymised: 0 });
     expect(await snapshot()).toEqual(once);
   });
 
@@ -258,7 +333,69 @@ describe("the retention job", () => {
       expect(await db().auditEvent.count({ where: { entityId: id, action: "young_person.anonymised" } })).toBe(1);
       expect((await personRow(id)).firstName).toBe(ANONYMISED_NAME);
     }
+    expect(first.staffAnonymised + second.staffAnonymised).toBe(1);
+    expect(first.applicationsAnonymised + second.applicationsAnonymised).toBe(1);
+    expect(first.importReportsCleared + second.importReportsCleared).toBe(1);
+    expect(await db().auditEvent.count({ where: { entityId: scene.departed.id, action: "user.anonymised" } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { councilId: scene.council.id, action: { in: ["import_reports.removed", "pass_applications.anonymised"] } } })).toBe(2);
     await expectLedgerOk(scene.council.id);
+  });
+
+  it("removes stored API replies after 7 days, import reports and roll files, rejected applications and the staff who left", async () => {
+    const scene = await councilWithAFinishedProgramme();
+    const { records } = scene;
+    const stored = (name: string) => access(path.join(path.resolve(getEnv().UPLOAD_DIR), name)).then(() => true, () => false);
+    const oldProof = await db().storedFile.findUniqueOrThrow({ where: { id: records.oldRejected.proofFileId! } });
+    const recentProof = await db().storedFile.findUniqueOrThrow({ where: { id: records.recentRejected.proofFileId! } });
+    expect(await stored(records.oldRoll.storedName)).toBe(true);
+    expect(await stored(oldProof.storedName)).toBe(true);
+
+    const outcome = await runRetention(db());
+    expect(outcome).toMatchObject({ importReportsCleared: 1, applicationsAnonymised: 1, apiRepliesRemoved: 1, staffAnonymised: 1 });
+
+    // API replies: only a client's retry needs them.
+    expect((await db().apiIdempotency.findMany({ where: { providerId: scene.provider.id } })).map((r) => r.idempotencyKey)).toEqual(["recent-reply"]);
+
+    // The old import keeps its counts, loses its bad-row report and its roll file (row and bytes), and says so.
+    const oldImport = await db().backgroundJob.findUniqueOrThrow({ where: { id: records.oldImport.id } });
+    expect(oldImport.fileId).toBeNull();
+    expect(oldImport.result).toMatchObject({ created: 3, updated: 1, badRows: 1, errors: [], reportRemovedAt: expect.any(String) });
+    expect(JSON.stringify(oldImport.result)).not.toContain("Jane");
+    expect(await db().storedFile.findUnique({ where: { id: records.oldRoll.id } })).toBeNull();
+    expect(await stored(records.oldRoll.storedName)).toBe(false);
+    expect(await db().backgroundJob.findUniqueOrThrow({ where: { id: records.recentImport.id } })).toEqual(records.recentImport);
+    expect(await stored(records.recentRoll.storedName)).toBe(true);
+
+    // The old rejected application keeps its decision, not who it was about; its proof file is gone.
+    const rejected = await db().passApplication.findUniqueOrThrow({ where: { id: records.oldRejected.id } });
+    expect(rejected).toMatchObject({ firstName: ANONYMISED_NAME, lastName: "", email: null, phone: null, guardianContact: null, proofFileId: null, postcode: "NB1", status: "REJECTED" });
+    expect(rejected.dateOfBirth).toEqual(birthYearOnly(records.oldRejected.dateOfBirth));
+    expect(await db().storedFile.findUnique({ where: { id: oldProof.id } })).toBeNull();
+    expect(await stored(oldProof.storedName)).toBe(false);
+    expect(await db().passApplication.findUniqueOrThrow({ where: { id: records.recentRejected.id } })).toEqual(records.recentRejected);
+    expect(await db().passApplication.findUniqueOrThrow({ where: { id: records.oldPending.id } })).toEqual(records.oldPending);
+    expect(await stored(recentProof.storedName)).toBe(true);
+
+    // The departed staff member: same id (audit rows and the redemption still point to it), no name, contacts or sessions.
+    const departed = await db().user.findUniqueOrThrow({ where: { id: scene.departed.id } });
+    expect(departed).toMatchObject({ displayName: FORMER_STAFF_NAME, email: null, phone: null });
+    expect(await db().session.count({ where: { userId: departed.id } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { actorUserId: departed.id } })).toBe(1);
+    const redemptions = await db().redemption.findMany({ where: { redeemedByUserId: departed.id } });
+    expect(redemptions.length).toBe(1);
+    expect(redemptions.map((r) => r.redeemedByName)).toEqual([FORMER_STAFF_NAME]);
+    // A current manager and someone who signed in last month keep everything.
+    expect(await db().user.findUniqueOrThrow({ where: { id: records.manager.id } })).toMatchObject({ displayName: records.manager.displayName, email: records.manager.email });
+    expect((await db().user.findUniqueOrThrow({ where: { id: records.recentLeaver.id } })).email).toBe(records.recentLeaver.email);
+  });
+
+  it("waits for the council's own retention period before clearing import reports and rejected applications", async () => {
+    const scene = await councilWithAFinishedProgramme();
+    await setRetentionMonths(db(), { councilId: scene.council.id, actorUserId: null, months: 24 });
+    const outcome = await runRetention(db());
+    expect(outcome).toMatchObject({ importReportsCleared: 0, applicationsAnonymised: 0 });
+    expect(await db().backgroundJob.findUniqueOrThrow({ where: { id: scene.records.oldImport.id } })).toEqual(scene.records.oldImport);
+    expect(await db().passApplication.findUniqueOrThrow({ where: { id: scene.records.oldRejected.id } })).toEqual(scene.records.oldRejected);
   });
 
   it("is scheduled daily on the maintenance queue with a payload the queue accepts", () => {

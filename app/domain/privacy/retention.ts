@@ -3,15 +3,13 @@
 // free-text comments go; what the ledger and the council's evidence need (ward, birth year, needs flags,
 // district, every booking, redemption and transfer) stays, tied to a record nobody can put a name to.
 import { randomBytes } from "node:crypto";
-import { unlink } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import type { Db, DbTx } from "~/lib/db.server";
-import { getEnv } from "~/lib/env.server";
 import { recordAudit } from "../audit";
 import { newPassCode } from "../codes";
 import { DomainError } from "../errors";
 import { outwardCodeOf } from "../places/postcodes";
+import { anonymiseDepartedStaff, anonymiseRejectedApplications, clearOldImportReports, removeOldApiReplies, removeUpload } from "./retention-records";
 
 /** A council's retention period: whole months, at least one, at most ten years (the database checks the same). */
 export const retentionMonthsSchema = z.coerce
@@ -182,15 +180,12 @@ export async function anonymiseYoungPerson(db: Db, youngPersonId: string, now = 
   return outcome;
 }
 
-async function removeUpload(storedName: string) {
-  if (!/^[0-9a-f]{32}\.[a-z]+$/.test(storedName)) return;
-  await unlink(path.join(path.resolve(getEnv().UPLOAD_DIR), storedName)).catch((error: NodeJS.ErrnoException) => {
-    // Already gone (a run that died after its commit): the row, which is what made it reachable, is gone too.
-    if (error.code !== "ENOENT") throw error;
-  });
-}
-
-/** The daily job: anonymises everyone due, a batch at a time, one transaction each. Running it again changes nothing. */
+/**
+ * The daily job: anonymises every young person due, a batch at a time, one transaction each; then, council by
+ * council, clears old import reports and roll files and anonymises old rejected applications; then removes stored
+ * API replies past API_REPLY_RETENTION_DAYS and anonymises staff who left (retention-records.ts). Running it again
+ * changes nothing.
+ */
 export async function runRetention(db: Db, options: { now?: Date; batchSize?: number } = {}) {
   const now = options.now ?? new Date();
   let anonymised = 0;
@@ -203,5 +198,13 @@ export async function runRetention(db: Db, options: { now?: Date; batchSize?: nu
     anonymised += changed;
     if (changed === 0) break;
   }
-  return { anonymised };
+  let importReportsCleared = 0;
+  let applicationsAnonymised = 0;
+  for (const council of await db.council.findMany({ select: { id: true, retentionMonths: true }, orderBy: { id: "asc" } })) {
+    importReportsCleared += await clearOldImportReports(db, council, now);
+    applicationsAnonymised += await anonymiseRejectedApplications(db, council, now);
+  }
+  const apiRepliesRemoved = await removeOldApiReplies(db, now);
+  const staffAnonymised = await anonymiseDepartedStaff(db, now);
+  return { anonymised, importReportsCleared, applicationsAnonymised, apiRepliesRemoved, staffAnonymised };
 }
