@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { bookSlot, cancelBooking } from "~/domain/booking";
+import { newBookingCode } from "~/domain/codes";
 import { chargeAtDoor, codeKind, passAtDoor, scanAtDoor } from "~/domain/providers/door";
 import { action as doorAction, loader as doorLoader } from "~/routes/provider.door";
 import { createActivity, createCouncil, createProgramme, createProvider, createScene, createYoungPerson, doorActor } from "../factories";
@@ -52,11 +53,24 @@ describe("codes at the door", () => {
     expect(await db().redemption.count({ where: { bookingId: booking.id } })).toBe(1);
   });
 
-  it("refuses another provider's booking with the reason, and redeems nothing", async () => {
+  it("answers another provider's booking exactly as a code nobody has (as the API does), and redeems nothing", async () => {
     const { booking, council } = await doorScene();
     const { provider: other } = await createProvider({ councilId: council.id });
-    await expectDomainError(scanAtDoor(db(), { code: booking.code, providerId: other.id, actor: doorActor() }), "WRONG_PROVIDER", /another provider/);
+    const refusal = async (code: string) => {
+      const error = await scanAtDoor(db(), { code, providerId: other.id, actor: doorActor() }).then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(Error);
+      const { code: errorCode, message, field } = error as { code: string; message: string; field?: string };
+      return { errorCode, message, field };
+    };
+    const theirs = await refusal(booking.code);
+    expect(theirs).toEqual(await refusal(newBookingCode()));
+    expect(theirs).toMatchObject({ errorCode: "UNKNOWN_CODE", message: expect.stringMatching(/not a Playpass booking/) });
+    expect(theirs.message).not.toMatch(/provider/);
     expect((await db().booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("CONFIRMED");
+    expect(await db().redemption.count({ where: { bookingId: booking.id } })).toBe(0);
   });
 
   it("refuses a booking for another day, naming the day", async () => {

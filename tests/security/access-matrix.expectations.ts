@@ -72,7 +72,7 @@ export const apiKeyOfOwnProvider: Rule = (role, whose) => (role !== "apiClient" 
 /** Uploaded documents: the provider's own staff and officers of a council it works with; anyone else gets a 404, never a hint. */
 const fileReaders: Rule = (role, whose) => ((role === "officer" || role === "finance") && whose === "own" ? "allow" : 404);
 
-/** Door mode: staff redeem their own provider's codes; another provider's code is refused (409) and nothing is redeemed. */
+/** Door mode: staff redeem their own provider's codes; another provider's code is refused as an unknown code (the page's 409) and nothing is redeemed. */
 const doorStaffOfOwnProvider = refusedWith(409, staffOfOwnProvider);
 
 /** A rule whose "another tenant's record" answer is `status` rather than 404, on a route that answers in its own page. */

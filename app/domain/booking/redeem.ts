@@ -21,6 +21,9 @@ export type RedeemResult = {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** A code no booking has; also how the door answers another provider's booking, so it learns nothing more. */
+export const unknownBookingCode = () => new DomainError("UNKNOWN_CODE", "That code is not a Playpass booking. Check it and try again.", "code");
+
 export async function redeemBooking(
   db: Db,
   input: { code: string; providerId: string; actor: DoorActor; now?: Date },
@@ -38,7 +41,7 @@ export async function redeemBooking(
         },
       })
     : null;
-  if (!booking) throw new DomainError("UNKNOWN_CODE", "That code is not a Playpass booking. Check it and try again.", "code");
+  if (!booking) throw unknownBookingCode();
   if (booking.slot.activity.providerId !== input.providerId) {
     throw new DomainError("WRONG_PROVIDER", "This booking is for another provider's activity, so it cannot be used here.", "code");
   }

@@ -3,7 +3,8 @@
 import type { Db } from "~/lib/db.server";
 import { chargePass, redeemBooking, redemptionWindow, REDEEM_CLOSES_MINUTES_AFTER_END, REDEEM_OPENS_MINUTES_BEFORE_START, ageBand, ageOn, type DoorActor, type RedeemResult } from "../booking";
 import { normaliseCode } from "../codes";
-import { DomainError } from "../errors";
+import { unknownBookingCode } from "../booking/redeem";
+import { DomainError, isDomainError } from "../errors";
 import { formatPence } from "../money";
 
 export type CodeKind = "BOOKING" | "PASS";
@@ -32,7 +33,10 @@ export type DoorPass = {
   bookingsNow: Array<{ code: string; activityTitle: string; slotStartsAt: Date }>;
 };
 
-/** A booking code is redeemed; a pass code opens the walk-in charge with what the pass can pay for here. */
+/**
+ * A booking code is redeemed; a pass code opens the walk-in charge with what the pass can pay for here. Another
+ * provider's booking code gets the same answer as a code nobody has.
+ */
 export async function scanAtDoor(
   db: Db,
   input: { code: string; providerId: string; actor: DoorActor; now?: Date },
@@ -42,8 +46,14 @@ export async function scanAtDoor(
   if (kind === null) {
     throw new DomainError("UNKNOWN_CODE", "That is not a Playpass code. Booking codes have 8 letters and numbers, like 7K3M-Q9TX.", "code");
   }
-  const result = await redeemBooking(db, { code: input.code, providerId: input.providerId, actor: input.actor, now: input.now });
-  return { kind: "BOOKING", ...result };
+  try {
+    const result = await redeemBooking(db, { code: input.code, providerId: input.providerId, actor: input.actor, now: input.now });
+    return { kind: "BOOKING", ...result };
+  } catch (error) {
+    // Another provider's booking is answered as no booking at all, as the API does: the door must not learn that a code exists elsewhere.
+    if (isDomainError(error, "WRONG_PROVIDER")) throw unknownBookingCode();
+    throw error;
+  }
 }
 
 /** Who holds the pass (first name and age band only) and how much of each of this provider's activities it can pay for. */
