@@ -20,6 +20,12 @@ export const DEFAULT_RETENTION_MONTHS = 12;
 
 const AFTER = `${DEFAULT_RETENTION_MONTHS} months after your last programme ends (your council can choose a different time)`;
 
+/** Staff and officers who leave: their name and contacts go this long after they left and last signed in. */
+const STAFF_AFTER = `${DEFAULT_RETENTION_MONTHS} months after they leave and last sign in`;
+
+/** Stored API replies: only a client's retry needs them (app/domain/privacy/retention-records.ts). */
+export const API_REPLY_RETENTION_DAYS = 7;
+
 export const CONTROLLER_AND_BASIS = {
   controller:
     "Your council decides what Playpass keeps and why: it is the data controller. Playpass keeps and uses the data only for the council, on its written instructions: it is the data processor.",
@@ -123,7 +129,7 @@ export const INVENTORY: readonly InventoryItem[] = [
     fields: ["PassApplication.proofFileId", "StoredFile.originalName"],
     why: "So the council can check you live in its area.",
     whoSees: "Council officers.",
-    howLong: `Until ${AFTER}. Then the file is deleted.`,
+    howLong: `Until ${AFTER}. Then the file is deleted. If the application was turned down, the file and the details on it are deleted that long after the decision.`,
   },
   {
     about: "Parents and guardians",
@@ -139,7 +145,7 @@ export const INVENTORY: readonly InventoryItem[] = [
     fields: ["User.displayName", "User.email", "User.phone", "Provider.contactName", "Provider.contactEmail", "Provider.contactPhone", "Invitation.email"],
     why: "To sign in, to join a provider's team, and so the council can reach the provider.",
     whoSees: "The provider's managers and the councils the provider works with.",
-    howLong: "While the person works for a provider on Playpass. A manager removes someone from the team; the council removes the rest on request.",
+    howLong: `While the person works for a provider on Playpass. A manager removes someone from the team. Their name, email and mobile number are removed ${STAFF_AFTER}.`,
   },
   {
     about: "Provider staff",
@@ -147,7 +153,7 @@ export const INVENTORY: readonly InventoryItem[] = [
     fields: ["Redemption.redeemedByName", "Redemption.redeemedByUserId", "AttendanceReport.submittedByUserId", "ApiKey.createdByUserId", "StoredFile.uploadedByUserId"],
     why: "Public money is paid for each check-in, so each one records who did it.",
     whoSees: "The provider's managers and council officers.",
-    howLong: "Kept with the money records.",
+    howLong: `Kept with the money records. The name on a check-in becomes "Former staff member" ${STAFF_AFTER}.`,
   },
   {
     about: "Provider staff",
@@ -163,7 +169,7 @@ export const INVENTORY: readonly InventoryItem[] = [
     fields: ["ApiIdempotency.body"],
     why: "So a system that sends the same request twice gets the same answer and nothing happens twice. A reply may hold a young person's first name.",
     whoSees: "The provider's system that made the request.",
-    howLong: "Kept for now; there is no automatic removal yet.",
+    howLong: `Kept for ${API_REPLY_RETENTION_DAYS} days, long enough for any retry. Then it is deleted.`,
   },
   {
     about: "Council officers",
@@ -171,7 +177,7 @@ export const INVENTORY: readonly InventoryItem[] = [
     fields: ["User.displayName", "User.email", "User.phone", "Invitation.email"],
     why: "To sign in and to invite colleagues.",
     whoSees: "Other officers of the same council.",
-    howLong: "While the officer works on Playpass for the council.",
+    howLong: `While the officer works on Playpass for the council. Their name, email and mobile number are removed ${STAFF_AFTER}.`,
   },
   {
     about: "Council officers",
@@ -197,7 +203,7 @@ export const INVENTORY: readonly InventoryItem[] = [
     ],
     why: "Public money and children's records need a record of who did what. Notes should say no more about a person than the decision needs.",
     whoSees: "Officers of the same council; a provider sees the reasons given to it.",
-    howLong: "Kept with the records they explain. Import reports may list rows of a roll that had mistakes: there is no automatic removal of them yet.",
+    howLong: "Kept with the records they explain. An import's list of rows with mistakes, and the uploaded roll, are deleted when the council's retention time has passed since the import.",
   },
 ];
 

@@ -9,13 +9,14 @@ import type { Db } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { recordAudit } from "../audit";
 import { outwardCodeOf } from "../places/postcodes";
-import { DEFAULT_RETENTION_MONTHS } from "./inventory";
+import { API_REPLY_RETENTION_DAYS, DEFAULT_RETENTION_MONTHS } from "./inventory";
 
 /**
  * Stored API replies exist only so a client's retry gets the first answer (app/lib/api-auth.server.ts); a claim
- * left by a dead request is taken over after a minute. Seven days is far longer than any client retries for.
+ * left by a dead request is taken over after a minute. Seven days (API_REPLY_RETENTION_DAYS, stated in the
+ * inventory) is far longer than any client retries for.
  */
-export const API_REPLY_RETENTION_DAYS = 7;
+export { API_REPLY_RETENTION_DAYS };
 
 /**
  * Staff and officers belong to no council once their last membership is removed, so their accounts follow one
