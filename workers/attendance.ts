@@ -5,7 +5,8 @@ import { UnrecoverableError } from "bullmq";
 import { getDb } from "~/lib/db.server";
 import { QUEUES, type Payload } from "~/lib/queues.server";
 import { isDomainError } from "~/domain/errors";
-import { enqueueAttendanceReport, processAttendanceReport, unprocessedReports } from "~/domain/reconciliation";
+import { processAttendanceReport, unprocessedReports } from "~/domain/reconciliation";
+import { requeueAttendanceReport } from "~/domain/reconciliation/attendance";
 
 export const queue = QUEUES.attendance;
 
@@ -30,7 +31,8 @@ export const processJob: Processor = async (job) => {
     case "sweep-received": {
       // Older than a minute, so a report whose job is on its way is left to that job.
       const ids = await unprocessedReports(db, { olderThan: new Date(Date.now() - MINUTE), limit: SWEEP_BATCH });
-      for (const id of ids) await enqueueAttendanceReport(id);
+      // requeue, not enqueue: a job that failed for good under the report's id is kept for weeks and would make an add a no-op.
+      for (const id of ids) await requeueAttendanceReport(id);
       return { requeued: ids.length };
     }
   }

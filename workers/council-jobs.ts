@@ -1,10 +1,12 @@
 // Queue "council-jobs": enrolment imports, issuing to everyone eligible and group top-ups, each a
-// BackgroundJob row the officer's page watches; and a sweep that re-sends jobs whose queue add was lost.
+// BackgroundJob row the officer's page watches; and a sweep that re-sends jobs whose queue job was lost (never
+// added, or lost by Redis while a worker ran it).
 import { UnrecoverableError, type Processor } from "bullmq";
 import { getDb } from "~/lib/db.server";
 import { logger } from "~/lib/logger.server";
-import { DEFAULT_JOB_OPTIONS, enqueue, QUEUES, type Payload } from "~/lib/queues.server";
+import { DEFAULT_JOB_OPTIONS, isJobLive, QUEUES, requeue, type Payload } from "~/lib/queues.server";
 import { councilJobId, markCouncilJobFailed, queuedJobsToResend, runCouncilJob } from "~/domain/programmes";
+import { staleRunningJobs } from "~/domain/programmes/jobs";
 
 export const queue = QUEUES["council-jobs"];
 
@@ -20,9 +22,18 @@ export const processJob: Processor = async (job) => {
   const payload = parsed.data;
   const db = getDb();
   if (payload.task === "resend-queued") {
-    const ids = await queuedJobsToResend(db, new Date(Date.now() - 60 * 1000));
-    for (const id of ids) await enqueue("council-jobs", councilJobId(id), { task: "run", backgroundJobId: id });
-    return { resent: ids.length };
+    // Never picked up: the add was lost (Redis away at the time, or emptied since).
+    const queued = await queuedJobsToResend(db, new Date(Date.now() - 60 * 1000));
+    for (const id of queued) await requeue("council-jobs", councilJobId(id), { task: "run", backgroundJobId: id });
+    // Started, but nobody has run them for minutes and the queue no longer holds a job that would run them
+    // (Redis emptied mid-run, or lost the job of a worker that died). A job the queue still holds is left to it.
+    let resumed = 0;
+    for (const id of await staleRunningJobs(db)) {
+      if (await isJobLive("council-jobs", councilJobId(id))) continue;
+      await requeue("council-jobs", councilJobId(id), { task: "run", backgroundJobId: id });
+      resumed++;
+    }
+    return { resent: queued.length, resumed };
   }
   try {
     return await runCouncilJob(db, payload.backgroundJobId);

@@ -1,7 +1,7 @@
 // Queue "settlement": scheduled payout runs, Stripe transfers (with their retries) and Stripe webhook events.
 import { UnrecoverableError, type Processor, type RepeatOptions } from "bullmq";
 import { getDb } from "~/lib/db.server";
-import { enqueue, QUEUES, type Payload } from "~/lib/queues.server";
+import { QUEUES, requeue, type Payload } from "~/lib/queues.server";
 import { getStripe } from "~/lib/stripe.server";
 import {
   createDuePayoutRuns,
@@ -32,7 +32,10 @@ export const schedules: { id: string; repeat: Omit<RepeatOptions, "key">; data: 
   { id: "reconcile-runs", repeat: { pattern: "0 6 * * *", tz: "Europe/London" }, data: { task: "reconcile-runs" } },
 ];
 
-/** The job id of paying one payout: re-adding it while the first is stored is harmless. */
+/**
+ * The job id of paying one payout: re-adding it while the first is stored is harmless. Re-adds go through
+ * requeue, so a job that failed for good under the same id (kept for weeks) is retried rather than ignored.
+ */
 export const payPayoutJobId = (payoutId: string) => `pay-payout-${payoutId}`;
 export const stripeEventJobId = (eventId: string) => `stripe-event-${eventId}`;
 
@@ -47,7 +50,7 @@ export const processJob: Processor = async (job) => {
       // Approved runs start paying at once; the sweep would find them within a minute anyway.
       if (stripe) {
         for (const payoutId of await dueStripePayouts(db, { now, limit: PAYOUTS_PER_SWEEP })) {
-          await enqueue("settlement", payPayoutJobId(payoutId), { task: "pay-payout", payoutId });
+          await requeue("settlement", payPayoutJobId(payoutId), { task: "pay-payout", payoutId });
         }
       }
       return result;
@@ -56,7 +59,7 @@ export const processJob: Processor = async (job) => {
       const result = await settleCouncilNow(db, { councilId: payload.councilId, now, stripeAvailable: stripe !== null });
       if (stripe) {
         for (const payoutId of await dueStripePayouts(db, { now, limit: PAYOUTS_PER_SWEEP })) {
-          await enqueue("settlement", payPayoutJobId(payoutId), { task: "pay-payout", payoutId });
+          await requeue("settlement", payPayoutJobId(payoutId), { task: "pay-payout", payoutId });
         }
       }
       return result;
@@ -81,7 +84,7 @@ export const processJob: Processor = async (job) => {
     case "sweep-stripe-events": {
       if (!stripe) return { skipped: "Stripe is not configured" };
       const ids = await unprocessedStripeEvents(db, { receivedBefore: new Date(now.getTime() - MINUTE), limit: EVENTS_PER_SWEEP });
-      for (const eventId of ids) await enqueue("settlement", stripeEventJobId(eventId), { task: "process-stripe-event", eventId });
+      for (const eventId of ids) await requeue("settlement", stripeEventJobId(eventId), { task: "process-stripe-event", eventId });
       return { requeued: ids.length };
     }
     case "reconcile-runs": {

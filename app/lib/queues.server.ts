@@ -118,13 +118,32 @@ export async function enqueue<Q extends QueueName>(name: Q, jobId: string, paylo
 }
 
 /**
- * For sweepers re-sending work the database says is still due: like enqueue, but a job that failed for good
- * under the same id (kept for weeks by removeOnFail, which makes a plain add a no-op) is retried instead.
+ * For sweepers re-sending work the database says is still due: like enqueue, but a job that finished under the
+ * same id and is still kept (a failed one for weeks by removeOnFail, a completed one for a day by
+ * removeOnComplete), which makes a plain add a no-op, is retried instead. A job still waiting or running is left
+ * alone: it will do the work. Two sweeps racing over one kept job retry it once; the other finds it waiting.
  */
 export async function requeue<Q extends QueueName>(name: Q, jobId: string, payload: Payload<Q>) {
   const existing = await getQueue(name).getJob(jobId);
-  if (existing && (await existing.isFailed())) await existing.retry("failed", { resetAttemptsMade: true });
-  else await enqueue(name, jobId, payload);
+  const state = existing ? await existing.getState() : "unknown";
+  if (existing && (state === "failed" || state === "completed")) {
+    try {
+      await existing.retry(state, { resetAttemptsMade: true });
+    } catch (error) {
+      // Another sweep retried it first (BullMQ refuses a job no longer in that state): it is queued, as wanted.
+      if ((await existing.getState()) === state) throw error;
+    }
+  } else {
+    await enqueue(name, jobId, payload);
+  }
+}
+
+/** Whether the queue holds a job with this id that is still to run or running (not finished, not lost). */
+export async function isJobLive(name: QueueName, jobId: string) {
+  const job = await getQueue(name).getJob(jobId);
+  if (!job) return false;
+  const state = await job.getState();
+  return state !== "failed" && state !== "completed" && state !== "unknown";
 }
 
 export async function closeQueues() {

@@ -1,13 +1,14 @@
 // RELIABILITY 18-19: Redis crashes while jobs are queued. Back with its data, each queued job runs once; back
 // empty, the sweepers re-enqueue from PostgreSQL (the outbox, council jobs) and each piece of work still happens
 // once, and the job schedulers are upserted again. While Redis is down the web app fails fast and keeps its write.
-import { Worker } from "bullmq";
+import { Worker, type Job } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
 import { getEnv, resetEnvForTests } from "~/lib/env.server";
 import { closeQueues, enqueue, getQueue } from "~/lib/queues.server";
 import { closeRedis, createRedis } from "~/lib/redis.server";
-import { startIssueAll } from "~/domain/programmes";
+import { issueAllocationsBatch, startIssueAll } from "~/domain/programmes";
+import { HEARTBEAT_STALE_MS } from "~/domain/programmes/jobs";
 import { processJob as runNotification } from "../../workers/notifications";
 import { processJob as runMaintenance, schedules as maintenanceSchedules } from "../../workers/maintenance";
 import { processJob as runCouncilJobs, schedules as councilJobSchedules } from "../../workers/council-jobs";
@@ -47,7 +48,7 @@ afterAll(async () => {
 const allowRedisDown = () => allowConsoleError(/\[ioredis\] Unhandled error event|ECONNREFUSED/);
 
 /** A worker process's worker for one queue, on this file's Redis. */
-function startWorker(queue: "notifications" | "council-jobs", processor: typeof runNotification) {
+function startWorker(queue: "notifications" | "council-jobs", processor: (job: Job, token?: string) => Promise<unknown>) {
   const worker = new Worker(queue, processor, { connection: createRedis("worker"), prefix: getEnv().REDIS_PREFIX, concurrency: 2 });
   // A worker that was connected when Redis went away reconnects by itself; the errors meanwhile are expected.
   worker.on("error", () => undefined);
@@ -131,5 +132,95 @@ describe("Redis crashes while jobs are queued", () => {
     await runMaintenance(fakeJob({ task: "sweep-outbox" }), "");
     await waitFor("the message sent", () => allSent([id!]));
     expect(sendsOf([id!])).toEqual([1]);
+  });
+});
+
+describe("Redis empties while a council job runs", () => {
+  /** Issuing to four young people, two of them done by a run that is gone: RUNNING, its heartbeat `ago` ms old. */
+  async function halfDoneIssuing(ago: number) {
+    const council = await createCouncil();
+    const programme = await createProgramme({ councilId: council.id, fundedPence: 100_000, baseAllocationPence: 1_000 });
+    await Promise.all([1, 2, 3, 4].map(() => createYoungPerson({ councilId: council.id, withAllocation: false })));
+    const issue = await startIssueAll(db(), { councilId: council.id }, programme.id);
+    await issueAllocationsBatch(db(), { councilId: council.id, programmeId: programme.id, limit: 2 });
+    const at = new Date(Date.now() - ago);
+    await db().backgroundJob.update({ where: { id: issue.id }, data: { status: "RUNNING", createdAt: at, startedAt: at, heartbeatAt: at, processed: 2, total: 4 } });
+    return { council, programme, issue };
+  }
+
+  /** The council-jobs worker, counting the runs that claimed a job (a run of a finished job claims nothing). */
+  function countingCouncilWorker() {
+    const runs: string[] = [];
+    startWorker("council-jobs", async (job, token) => {
+      const outcome = (await runCouncilJobs(job, token ?? "")) as { ran?: boolean };
+      if (job.data.task === "run" && outcome.ran) runs.push(job.data.backgroundJobId);
+      return outcome;
+    });
+    return runs;
+  }
+
+  const sweep = () => runCouncilJobs(fakeJob({ task: "resend-queued" }), "") as Promise<{ resent: number; resumed: number }>;
+  const row = (id: string) => db().backgroundJob.findUniqueOrThrow({ where: { id } });
+
+  it("a RUNNING job whose queue job vanished is run again by the sweeper and finishes exactly once", async () => {
+    const { council, programme, issue } = await halfDoneIssuing(HEARTBEAT_STALE_MS + 60_000);
+    // Its queue job, as the worker that died had taken it; then Redis comes back empty.
+    await enqueue("council-jobs", `council-job-${issue.id}`, { task: "run", backgroundJobId: issue.id });
+    await closeQueues();
+    allowRedisDown();
+    await redis.restartEmpty();
+    expect(await getQueue("council-jobs").getJob(`council-job-${issue.id}`)).toBeUndefined();
+
+    const runs = countingCouncilWorker();
+    // Two sweeps at once (a duplicate scheduler), then more while it runs and after: one job, one run.
+    await Promise.all([sweep(), sweep()]);
+    await waitFor("the issuing job done", async () => (await row(issue.id)).status === "SUCCEEDED");
+    await sweep();
+    await sweep();
+    await waitFor("the queue idle", async () => {
+      const counts = await getQueue("council-jobs").getJobCounts("waiting", "active", "delayed");
+      return Object.values(counts).every((count) => count === 0);
+    });
+
+    expect(runs).toEqual([issue.id]);
+    const done = await row(issue.id);
+    expect(done).toMatchObject({ status: "SUCCEEDED", processed: 2, error: null });
+    expect(done.result).toMatchObject({ issued: 2 });
+    expect(done.finishedAt).not.toBeNull();
+    expect(await db().allocation.count({ where: { programmeId: programme.id } })).toBe(4);
+    await expectLedgerOk(council.id);
+  });
+
+  it("a job a worker is really running is not doubled: by its recent heartbeat, or by the queue holding its job", async () => {
+    // Redis emptied while a worker still runs the job: the queue job is gone, but the heartbeat is fresh.
+    const alive = await halfDoneIssuing(20_000);
+    allowRedisDown();
+    await redis.restartEmpty();
+    expect(await sweep()).toMatchObject({ resumed: 0 });
+    expect(await getQueue("council-jobs").getJob(`council-job-${alive.issue.id}`)).toBeUndefined();
+    expect((await row(alive.issue.id)).status).toBe("RUNNING");
+
+    // Heartbeat old, but the queue still holds its job (waiting for a worker): that job will run it, nothing is added.
+    const held = await halfDoneIssuing(HEARTBEAT_STALE_MS + 60_000);
+    await enqueue("council-jobs", `council-job-${held.issue.id}`, { task: "run", backgroundJobId: held.issue.id });
+    const queued = await getQueue("council-jobs").getJob(`council-job-${held.issue.id}`);
+    expect(await sweep()).toMatchObject({ resumed: 0 });
+    const after = await getQueue("council-jobs").getJob(`council-job-${held.issue.id}`);
+    expect(after?.timestamp).toBe(queued?.timestamp);
+    expect(await after?.getState()).toBe("waiting");
+
+    const runs = countingCouncilWorker();
+    await waitFor("the held job done", async () => (await row(held.issue.id)).status === "SUCCEEDED");
+    await sweep();
+    expect(runs).toEqual([held.issue.id]);
+    expect(await db().allocation.count({ where: { programmeId: held.programme.id } })).toBe(4);
+    // The live job, its heartbeat now old (its worker died after all), is taken up then, once.
+    await db().backgroundJob.update({ where: { id: alive.issue.id }, data: { heartbeatAt: new Date(Date.now() - HEARTBEAT_STALE_MS - 60_000) } });
+    expect(await sweep()).toMatchObject({ resumed: 1 });
+    await waitFor("the once-live job done", async () => (await row(alive.issue.id)).status === "SUCCEEDED");
+    expect(runs).toEqual([held.issue.id, alive.issue.id]);
+    expect(await db().allocation.count({ where: { programmeId: alive.programme.id } })).toBe(4);
+    await expectLedgerOk(alive.council.id);
+    await expectLedgerOk(held.council.id);
   });
 });

@@ -114,6 +114,30 @@ export async function queuedJobsToResend(db: Db, olderThan: Date) {
   return rows.map((r) => r.id);
 }
 
+/** How often a run writes its heartbeat, whatever its batches are doing. */
+export const HEARTBEAT_MS = 30_000;
+/**
+ * A RUNNING job whose heartbeat is older than this has no live run: six missed heartbeats. A live run writes
+ * one every 30 s from a timer, not between batches, so only a process that is gone (or stopped for minutes)
+ * misses them; a slow batch or a busy pool delays one write by seconds, not minutes.
+ */
+export const HEARTBEAT_STALE_MS = 3 * 60_000;
+
+/**
+ * RUNNING jobs nobody has run for HEARTBEAT_STALE_MS (by heartbeat, or start for a row from before heartbeats).
+ * The sweeper queues each again unless the queue still holds its job: the case where Redis lost the job while
+ * a worker ran it (emptied, or the worker died and Redis lost the job with it), so BullMQ will not redeliver it.
+ */
+export async function staleRunningJobs(db: Db, now = new Date()) {
+  const before = new Date(now.getTime() - HEARTBEAT_STALE_MS);
+  const rows = await db.backgroundJob.findMany({
+    where: { status: "RUNNING", OR: [{ heartbeatAt: { lt: before } }, { heartbeatAt: null, startedAt: { lt: before } }] },
+    select: { id: true },
+    take: 100,
+  });
+  return rows.map((r) => r.id);
+}
+
 /**
  * Runs one job to the end. Claims it first (a finished job is not run again), writes progress as it goes,
  * and records the outcome. A DomainError is the job's answer (FAILED with its message); anything else is
@@ -121,12 +145,17 @@ export async function queuedJobsToResend(db: Db, olderThan: Date) {
  */
 export async function runCouncilJob(db: Db, jobId: string) {
   const [job] = await db.$queryRaw<{ id: string; councilId: string; kind: JobKind; input: unknown; fileId: string | null; createdByUserId: string | null }[]>`
-    UPDATE "BackgroundJob" SET "status" = 'RUNNING', "startedAt" = coalesce("startedAt", now())
+    UPDATE "BackgroundJob" SET "status" = 'RUNNING', "startedAt" = coalesce("startedAt", now()), "heartbeatAt" = now()
     WHERE "id" = ${jobId}::uuid AND "status" IN ('QUEUED', 'RUNNING')
     RETURNING "id", "councilId", "kind", "input", "fileId", "createdByUserId"`;
   if (!job) return { ran: false as const };
   const progress = (processed: number, total?: number | null) =>
-    db.backgroundJob.update({ where: { id: job.id }, data: { processed, ...(total !== undefined ? { total } : {}) } });
+    db.backgroundJob.update({ where: { id: job.id }, data: { processed, heartbeatAt: new Date(), ...(total !== undefined ? { total } : {}) } });
+  // A failed heartbeat write is not the job's failure: the next one (or a progress write) tries again.
+  const heartbeat = setInterval(() => {
+    db.backgroundJob.updateMany({ where: { id: job.id, status: "RUNNING" }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     let result: Record<string, unknown>;
     switch (job.kind) {
@@ -142,14 +171,21 @@ export async function runCouncilJob(db: Db, jobId: string) {
       case "ACTIVATION_LETTERS":
         throw new DomainError("INVALID_INPUT", "Activation letters are made when they are downloaded, not in the background.");
     }
-    await db.backgroundJob.update({ where: { id: job.id }, data: { status: "SUCCEEDED", result: result as object, finishedAt: new Date() } });
-    return { ran: true as const, result };
+    // Only a RUNNING row is finished: if a second run (re-queued after its queue job was lost) got there
+    // first, this one's work was a repeat of idempotent batches and the job stays finished once.
+    const finished = await db.backgroundJob.updateMany({
+      where: { id: job.id, status: "RUNNING" },
+      data: { status: "SUCCEEDED", result: result as object, finishedAt: new Date() },
+    });
+    return { ran: true as const, result, finished: finished.count === 1 };
   } catch (error) {
     if (error instanceof DomainError) {
       await markCouncilJobFailed(db, job.id, error.message);
       return { ran: true as const, error: error.message };
     }
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 

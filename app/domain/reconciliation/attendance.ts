@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Db } from "~/lib/db.server";
-import { enqueue } from "~/lib/queues.server";
+import { enqueue, requeue } from "~/lib/queues.server";
 import type { AttendanceSource, DisputeKind } from "~/generated/prisma/enums";
 import { normaliseCode } from "../codes";
 import { DomainError } from "../errors";
@@ -308,9 +308,16 @@ export async function processAttendanceReport(db: Db, input: { reportId: string;
   });
 }
 
+const attendanceReportJobId = (reportId: string) => `attendance-report-${reportId}`;
+
 /** Enqueues a report's matching; its job id is the report's, so enqueuing it again while it is stored adds nothing. */
 export function enqueueAttendanceReport(reportId: string) {
-  return enqueue("attendance", `attendance-report-${reportId}`, { task: "process-report", reportId });
+  return enqueue("attendance", attendanceReportJobId(reportId), { task: "process-report", reportId });
+}
+
+/** The sweeper's re-add of a report still RECEIVED: retries a kept failed job under its id instead of adding nothing. */
+export function requeueAttendanceReport(reportId: string) {
+  return requeue("attendance", attendanceReportJobId(reportId), { task: "process-report", reportId });
 }
 
 /** Reports received but never processed (their job was lost between commit and enqueue), oldest first. */
