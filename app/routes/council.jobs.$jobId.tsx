@@ -112,6 +112,10 @@ function Outcome({ kind, result, succeeded }: { kind: keyof typeof TITLES; resul
             rowKey={(e) => `${e.line}-${e.message}`}
           />
         ) : null}
+        {typeof (result as { reportRemovedAt?: unknown } | null)?.reportRemovedAt === "string" ? (
+          // Tombstone left by the retention job (app/domain/privacy/retention-records.ts).
+          <p>The list of rows not imported and the uploaded file were deleted when the council's retention period passed.</p>
+        ) : null}
         <p>
           <Link to="/council/young-people">See young people</Link> · <Link to="/council/young-people/import">Import another file</Link>
         </p>
