@@ -8,7 +8,8 @@ import { getEnv, resetEnvForTests } from "~/lib/env.server";
 import { closeQueues, enqueue, getQueue } from "~/lib/queues.server";
 import { closeRedis, createRedis } from "~/lib/redis.server";
 import { issueAllocationsBatch, startIssueAll } from "~/domain/programmes";
-import { HEARTBEAT_STALE_MS } from "~/domain/programmes/jobs";
+import { HEARTBEAT_STALE_MS, runCouncilJob } from "~/domain/programmes/jobs";
+import type { Db } from "~/lib/db.server";
 import { processJob as runNotification } from "../../workers/notifications";
 import { processJob as runMaintenance, schedules as maintenanceSchedules } from "../../workers/maintenance";
 import { processJob as runCouncilJobs, schedules as councilJobSchedules } from "../../workers/council-jobs";
@@ -222,5 +223,57 @@ describe("Redis empties while a council job runs", () => {
     expect(await db().allocation.count({ where: { programmeId: alive.programme.id } })).toBe(4);
     await expectLedgerOk(alive.council.id);
     await expectLedgerOk(held.council.id);
+  });
+
+  /** The database as one run sees it: its first write to BackgroundJob after its claim waits until thawed (a stopped process). */
+  function freezingDb() {
+    let thaw!: () => void;
+    const thawed = new Promise<void>((resolve) => (thaw = resolve));
+    let froze!: () => void;
+    const frozen = new Promise<void>((resolve) => (froze = resolve));
+    const base = db();
+    const jobs = new Proxy(base.backgroundJob, {
+      get(target, prop) {
+        if (prop === "updateMany") {
+          return async (args: Parameters<typeof target.updateMany>[0]) => {
+            froze();
+            await thawed;
+            return target.updateMany(args);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const frozenDb = new Proxy(base, {
+      get(target, prop) {
+        if (prop === "backgroundJob") return jobs;
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }) as Db;
+    return { db: frozenDb, frozen, thaw };
+  }
+
+  it("a run frozen past the threshold and taken over stops at its next progress write; the job finishes once", async () => {
+    const { council, programme, issue } = await halfDoneIssuing(HEARTBEAT_STALE_MS + 60_000);
+    // The first run claims the job and freezes; its queue job is lost, and the re-queued run claims it too.
+    const a = freezingDb();
+    const first = runCouncilJob(a.db, issue.id);
+    await a.frozen;
+    const b = freezingDb();
+    const second = runCouncilJob(b.db, issue.id);
+    await b.frozen;
+
+    // The first wakes while the second still runs: its claim is no longer the row's, so it stops there.
+    a.thaw();
+    expect(await first).toEqual({ ran: true, superseded: true });
+    expect((await row(issue.id)).status).toBe("RUNNING");
+    b.thaw();
+    expect(await second).toMatchObject({ ran: true, finished: true, result: { issued: 2 } });
+
+    expect(await row(issue.id)).toMatchObject({ status: "SUCCEEDED", processed: 2, result: { issued: 2 } });
+    expect(await db().allocation.count({ where: { programmeId: programme.id } })).toBe(4);
+    await expectLedgerOk(council.id);
   });
 });

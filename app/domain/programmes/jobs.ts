@@ -138,22 +138,29 @@ export async function staleRunningJobs(db: Db, now = new Date()) {
   return rows.map((r) => r.id);
 }
 
+/** Thrown by a run's progress write once another run has claimed its job: this run stops, the other carries on. */
+class SupersededRun extends Error {}
+
 /**
  * Runs one job to the end. Claims it first (a finished job is not run again), writes progress as it goes,
  * and records the outcome. A DomainError is the job's answer (FAILED with its message); anything else is
- * thrown so the queue retries.
+ * thrown so the queue retries. Each claim writes a new run token: a run whose token is no longer the row's
+ * (re-queued after its queue job was lost, and claimed by another worker) stops at its next progress write.
  */
 export async function runCouncilJob(db: Db, jobId: string) {
-  const [job] = await db.$queryRaw<{ id: string; councilId: string; kind: JobKind; input: unknown; fileId: string | null; createdByUserId: string | null }[]>`
-    UPDATE "BackgroundJob" SET "status" = 'RUNNING', "startedAt" = coalesce("startedAt", now()), "heartbeatAt" = now()
+  const [job] = await db.$queryRaw<{ id: string; councilId: string; kind: JobKind; input: unknown; fileId: string | null; createdByUserId: string | null; runToken: string }[]>`
+    UPDATE "BackgroundJob" SET "status" = 'RUNNING', "startedAt" = coalesce("startedAt", now()), "heartbeatAt" = now(), "runToken" = gen_random_uuid()
     WHERE "id" = ${jobId}::uuid AND "status" IN ('QUEUED', 'RUNNING')
-    RETURNING "id", "councilId", "kind", "input", "fileId", "createdByUserId"`;
+    RETURNING "id", "councilId", "kind", "input", "fileId", "createdByUserId", "runToken"::text`;
   if (!job) return { ran: false as const };
-  const progress = (processed: number, total?: number | null) =>
-    db.backgroundJob.update({ where: { id: job.id }, data: { processed, heartbeatAt: new Date(), ...(total !== undefined ? { total } : {}) } });
+  const mine = { id: job.id, status: "RUNNING" as const, runToken: job.runToken };
+  const progress = async (processed: number, total?: number | null) => {
+    const written = await db.backgroundJob.updateMany({ where: mine, data: { processed, heartbeatAt: new Date(), ...(total !== undefined ? { total } : {}) } });
+    if (written.count === 0) throw new SupersededRun(`council job ${job.id} was claimed by another run or finished`);
+  };
   // A failed heartbeat write is not the job's failure: the next one (or a progress write) tries again.
   const heartbeat = setInterval(() => {
-    db.backgroundJob.updateMany({ where: { id: job.id, status: "RUNNING" }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
+    db.backgroundJob.updateMany({ where: mine, data: { heartbeatAt: new Date() } }).catch(() => undefined);
   }, HEARTBEAT_MS);
   heartbeat.unref();
   try {
@@ -171,14 +178,13 @@ export async function runCouncilJob(db: Db, jobId: string) {
       case "ACTIVATION_LETTERS":
         throw new DomainError("INVALID_INPUT", "Activation letters are made when they are downloaded, not in the background.");
     }
-    // Only a RUNNING row is finished: if a second run (re-queued after its queue job was lost) got there
-    // first, this one's work was a repeat of idempotent batches and the job stays finished once.
-    const finished = await db.backgroundJob.updateMany({
-      where: { id: job.id, status: "RUNNING" },
-      data: { status: "SUCCEEDED", result: result as object, finishedAt: new Date() },
-    });
+    // Only this run's RUNNING row is finished: if another run took the job over, this one's last batches were
+    // repeats of idempotent work and the job is finished once, by that run.
+    const finished = await db.backgroundJob.updateMany({ where: mine, data: { status: "SUCCEEDED", result: result as object, finishedAt: new Date() } });
     return { ran: true as const, result, finished: finished.count === 1 };
   } catch (error) {
+    // Not a failure to retry: the run that superseded this one finishes the job.
+    if (error instanceof SupersededRun) return { ran: true as const, superseded: true as const };
     if (error instanceof DomainError) {
       await markCouncilJobFailed(db, job.id, error.message);
       return { ran: true as const, error: error.message };
