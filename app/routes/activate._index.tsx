@@ -65,9 +65,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const intent = formData.get("intent");
   const submission = parseWithZod(formData, { schema: intent === "send" ? sendSchema : codeSchema });
-  if (submission.status !== "success") return { result: submission.reply() };
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const value = submission.value as z.infer<typeof codeSchema> | z.infer<typeof sendSchema>;
-  if (value.website) return { result: submission.reply({ formErrors: ["Something went wrong. Try again."] }) };
+  if (value.website) return data({ result: submission.reply({ formErrors: ["Something went wrong. Try again."] }) }, { status: 400 });
 
   try {
     if (value.intent === "code") {
@@ -83,11 +83,11 @@ export async function action({ request }: ActionFunctionArgs) {
     if (choice.via === "new") params.set("contact", sent.contact.value);
     throw redirect(`/activate/verify?${params}`);
   } catch (error) {
-    if (error instanceof RateLimited) return { result: submission.reply({ fieldErrors: { [value.intent === "code" ? "code" : "via"]: [error.message] } }) };
+    if (error instanceof RateLimited) return data({ result: submission.reply({ fieldErrors: { [value.intent === "code" ? "code" : "via"]: [error.message] } }) }, { status: 429 });
     if (isDomainError(error)) {
       // A contact on record is chosen, not typed: its problem belongs with the choice.
       const field = error.field === "contact" ? (value.intent === "send" && value.via === "new" ? "contact" : "via") : error.field === "via" ? "via" : "code";
-      return { result: submission.reply({ fieldErrors: { [field]: [error.message] } }) };
+      return data({ result: submission.reply({ fieldErrors: { [field]: [error.message] } }) }, { status: 400 });
     }
     throw error;
   }

@@ -1,7 +1,7 @@
 // Under-13s after activating: the email or phone of a parent or guardian, who gets a one-off link to say yes.
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { isDomainError } from "~/domain/errors";
@@ -36,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor, youngPerson } = await requireYoungPerson(request);
   if (youngPerson.status !== "AWAITING_CONSENT") throw redirect("/young");
   const submission = parseWithZod(await readForm(request), { schema });
-  if (submission.status !== "success") return { result: submission.reply(), sentTo: null };
+  if (submission.status !== "success") return data({ result: submission.reply(), sentTo: null }, { status: 400 });
   try {
     // A message to someone else's phone: a few a quarter of an hour is plenty.
     await consume([["signInRequestPerTarget", `consent:${youngPerson.id}`]]);
@@ -45,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return { result: submission.reply({ resetForm: true }), sentTo: sent.sentTo };
   } catch (error) {
     if (error instanceof RateLimited || isDomainError(error)) {
-      return { result: submission.reply({ fieldErrors: { guardianContact: [error.message] } }), sentTo: null };
+      return data({ result: submission.reply({ fieldErrors: { guardianContact: [error.message] } }), sentTo: null }, { status: error instanceof RateLimited ? 429 : 400 });
     }
     throw error;
   }

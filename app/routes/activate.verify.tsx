@@ -1,7 +1,7 @@
 // Activate a pass, step 2: the one-time code. Success creates the sign-in, starts the pass and signs them in.
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { isDomainError } from "~/domain/errors";
@@ -58,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema });
-  if (submission.status !== "success") return { result: submission.reply() };
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const { code, via, contact, oneTimeCode } = submission.value;
   try {
     await limitActivationAttempt(request, code, "check");
@@ -66,8 +66,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const cookie = await startSession(request, activated.userId);
     throw redirect(activated.awaitingConsent ? "/activate/guardian" : "/young?welcome=1", { headers: { "Set-Cookie": cookie } });
   } catch (error) {
-    if (error instanceof RateLimited) return { result: submission.reply({ fieldErrors: { oneTimeCode: [error.message] } }) };
-    if (isDomainError(error)) return { result: submission.reply({ fieldErrors: { oneTimeCode: [error.message] } }) };
+    if (error instanceof RateLimited) return data({ result: submission.reply({ fieldErrors: { oneTimeCode: [error.message] } }) }, { status: 429 });
+    if (isDomainError(error)) return data({ result: submission.reply({ fieldErrors: { oneTimeCode: [error.message] } }) }, { status: 400 });
     throw error;
   }
 }

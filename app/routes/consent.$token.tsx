@@ -39,7 +39,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema });
-  if (submission.status !== "success") return { result: submission.reply(), problem: null };
+  if (submission.status !== "success") return data({ result: submission.reply(), problem: null }, { status: 400 });
   try {
     const consent = await giveGuardianConsent(getDb(), params.token ?? "");
     const cookie = await startSession(request, consent.guardianUserId);

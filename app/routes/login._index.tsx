@@ -1,7 +1,7 @@
 // Sign in, step 1: email or mobile number; a one-time code is sent if it belongs to someone.
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { normaliseContact } from "~/domain/identity/contact";
@@ -36,8 +36,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema });
-  if (submission.status !== "success") return { result: submission.reply() };
-  if (submission.value.website) return { result: submission.reply({ formErrors: ["Something went wrong. Try again."] }) };
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  if (submission.value.website) return data({ result: submission.reply({ formErrors: ["Something went wrong. Try again."] }) }, { status: 400 });
 
   const contact = normaliseContact(submission.value.contact)!;
   try {
@@ -46,7 +46,7 @@ export async function action({ request }: ActionFunctionArgs) {
       ["signInRequestPerIp", clientAddress(request)],
     ]);
   } catch (error) {
-    if (error instanceof RateLimited) return { result: submission.reply({ fieldErrors: { contact: [error.message] } }) };
+    if (error instanceof RateLimited) return data({ result: submission.reply({ fieldErrors: { contact: [error.message] } }) }, { status: 429 });
     throw error;
   }
   const messageId = await requestSignInCode(getDb(), contact);

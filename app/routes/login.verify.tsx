@@ -1,7 +1,7 @@
 // Sign in, step 2: the one-time code. Success starts a fresh session (any earlier one is dropped).
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { isDomainError } from "~/domain/errors";
@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema });
-  if (submission.status !== "success") return { result: submission.reply() };
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const contact = normaliseContact(submission.value.contact);
   if (!contact) throw redirect("/login");
   try {
@@ -52,8 +52,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const home = actor ? homePathFor(actor) : "/";
     throw redirect(safeRedirect(submission.value.redirectTo, home), { headers: { "Set-Cookie": cookie } });
   } catch (error) {
-    if (error instanceof RateLimited) return { result: submission.reply({ fieldErrors: { code: [error.message] } }) };
-    if (isDomainError(error)) return { result: submission.reply({ fieldErrors: { code: [error.message] } }) };
+    if (error instanceof RateLimited) return data({ result: submission.reply({ fieldErrors: { code: [error.message] } }) }, { status: 429 });
+    if (isDomainError(error)) return data({ result: submission.reply({ fieldErrors: { code: [error.message] } }) }, { status: 400 });
     throw error;
   }
 }

@@ -27,7 +27,13 @@ const newAddress = () => `203.0.113.${Math.floor(Math.random() * 250) + 1}-${uni
 const from = (address: string) => ({ [CLIENT_ADDRESS_HEADER]: address });
 
 type Reply = { result?: { error?: Record<string, string[] | null> } };
-const fieldError = (reply: unknown, field: string) => ((reply as Reply).result?.error?.[field] ?? []).join(" ");
+/** The field's error; a refusal by a rate limit must also say 429, and any other refusal 400. */
+function fieldError(reply: unknown, field: string): string {
+  const { data, status } = unwrap<Reply>(reply);
+  const message = (data.result?.error?.[field] ?? []).join(" ");
+  expect(status).toBe(TOO_MANY.test(message) ? 429 : 400);
+  return message;
+}
 
 async function login(contact: string, address: string): Promise<"sent" | string> {
   try {
