@@ -64,7 +64,7 @@ const reason = z
 
 const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("save-checklist"), ...checklistFields }),
-  z.object({ intent: z.literal("approve"), ...checklistFields }),
+  z.object({ intent: z.literal("approve"), seen: z.enum(["APPLIED", "REJECTED"]).optional(), ...checklistFields }),
   z.object({ intent: z.literal("reject"), reason }),
   z.object({ intent: z.literal("suspend"), reason }),
   z.object({ intent: z.literal("reinstate") }),
@@ -103,7 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await saveChecklist(getDb(), by, { ...target, checklist: checklist() });
         break;
       case "approve":
-        await approveProvider(getDb(), by, { ...target, checklist: checklist() });
+        await approveProvider(getDb(), by, { ...target, checklist: checklist(), seenStatus: value.seen });
         break;
       case "reject":
         await rejectProvider(getDb(), by, { ...target, reason: value.reason });
@@ -230,6 +230,7 @@ function ChecklistForm({ vetting, items, actionData }: { vetting: Vetting; items
       <h2 id="checklist-heading">Vetting checklist</h2>
       <ErrorSummary errors={(form.errors ?? []).map((message) => ({ message }))} />
       <Form method="post" {...getFormProps(form)}>
+        {canApprove ? <input type="hidden" name="seen" value={vetting.status} /> : null}
         <fieldset className="fieldset">
           <legend className="visually-hidden">Checks done</legend>
           {items.map((item) => (

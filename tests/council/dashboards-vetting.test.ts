@@ -93,13 +93,28 @@ describe("two officers deciding at once", () => {
     const { provider } = await createProvider({ councilId: council.id, vetting: "APPLIED" });
     const [one, two] = [await officerOf(council.id), await officerOf(council.id)];
     const target = { councilId: council.id, providerId: provider.id };
-    const results = await settle<{ status: string }>([approveProvider(db(), one, { ...target, checklist: allTicked }), rejectProvider(db(), two, { ...target, reason: "Insurance certificate is missing" })]);
+    // Both pages showed the application as APPLIED; whichever decision locks the link second finds it decided.
+    const results = await settle<{ status: string }>([approveProvider(db(), one, { ...target, checklist: allTicked, seenStatus: "APPLIED" }), rejectProvider(db(), two, { ...target, reason: "Insurance certificate is missing" })]);
 
     expect(results.fulfilled).toHaveLength(1);
     expect(domainCodes(results.rejected)).toEqual(["VETTING_STATE"]);
     const status = (await getProviderVetting(db(), target)).status;
     expect(status).toBe(results.fulfilled[0]!.status);
     expect((await messagesTo(provider.contactEmail)).map((m) => m.template)).toEqual([status === "APPROVED" ? "provider-approved" : "provider-rejected"]);
+  });
+});
+
+describe("approving what the page showed", () => {
+  it("refuses to approve over a rejection made after the page was opened, and approves a rejection reconsidered on purpose", async () => {
+    const council = await createCouncil();
+    const { provider } = await createProvider({ councilId: council.id, vetting: "APPLIED" });
+    const [one, two] = [await officerOf(council.id), await officerOf(council.id)];
+    const target = { councilId: council.id, providerId: provider.id };
+    await rejectProvider(db(), two, { ...target, reason: "Insurance certificate is missing" });
+    await expectDomainError(approveProvider(db(), one, { ...target, checklist: allTicked, seenStatus: "APPLIED" }), "VETTING_STATE", /rejected|Reload/);
+    expect((await getProviderVetting(db(), target)).status).toBe("REJECTED");
+    await approveProvider(db(), one, { ...target, checklist: allTicked, seenStatus: "REJECTED" });
+    expect((await getProviderVetting(db(), target)).status).toBe("APPROVED");
   });
 });
 

@@ -171,7 +171,12 @@ export async function saveChecklist(db: Db, actor: VettingActor, input: Target &
 }
 
 /** Approves an application (or a rejected provider that has put things right) once every check is ticked. */
-export async function approveProvider(db: Db, actor: VettingActor, input: Target & { checklist: Checklist; now?: Date }) {
+/**
+ * Approves an application, or reconsiders a rejection. `seenStatus` is what the officer's page showed: when
+ * another officer decided in the meantime (two at once, one approving and one rejecting), the approval is
+ * refused rather than silently overturning a rejection the provider has just been told about.
+ */
+export async function approveProvider(db: Db, actor: VettingActor, input: Target & { checklist: Checklist; seenStatus?: "APPLIED" | "REJECTED"; now?: Date }) {
   if (!checklistComplete(input.checklist)) {
     const missing = CHECKLIST_ITEMS.filter((item) => !input.checklist[item.key]).length;
     throw new DomainError("CHECKLIST_INCOMPLETE", `Tick every check before approving: ${missing} ${missing === 1 ? "is" : "are"} not done yet.`, "checklist");
@@ -180,6 +185,7 @@ export async function approveProvider(db: Db, actor: VettingActor, input: Target
   return db.$transaction(async (tx) => {
     const link = await lockLink(tx, input);
     if (link.status !== "APPLIED" && link.status !== "REJECTED") throw cannot(link.status, "approve");
+    if (input.seenStatus && link.status !== input.seenStatus) throw cannot(link.status, "approve");
     await tx.providerCouncil.update({
       where: { providerId_councilId: { providerId: input.providerId, councilId: input.councilId } },
       data: { status: "APPROVED", checklist: input.checklist, rejectionReason: null, decidedAt: now, decidedByUserId: actor.userId },
