@@ -5,7 +5,7 @@
 // Nothing here touches the ledger, bookings, redemption amounts or what the evidence and budget pages read.
 import { unlink } from "node:fs/promises";
 import path from "node:path";
-import type { Db } from "~/lib/db.server";
+import type { Db, DbTx } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { recordAudit } from "../audit";
 import { outwardCodeOf } from "../places/postcodes";
@@ -27,8 +27,42 @@ export const DEPARTED_STAFF_MONTHS = DEFAULT_RETENTION_MONTHS;
 /** What a departed staff member's account says in place of their name; the id stays, so audit rows still resolve. */
 export const FORMER_STAFF_NAME = "Former staff member";
 
-/** What a rejected application says in place of a name (the same word as an anonymised young person). */
-const ANONYMISED = "Anonymised";
+/** What an anonymised young person or pass application says in place of a name. */
+export const ANONYMISED_NAME = "Anonymised";
+
+/** 1 July of the birth year: the year is kept for age bands, the day is not. Ages computed from it are out by at most one year. */
+export function birthYearOnly(dateOfBirth: Date): Date {
+  return new Date(Date.UTC(dateOfBirth.getUTCFullYear(), 6, 1));
+}
+
+/**
+ * Takes the name, contacts, exact birth date, full postcode and proof-of-address file off a pass application
+ * (the young person's own, or a rejected one that never became one). Returns the proof file's stored name, whose
+ * bytes the caller removes after its transaction commits.
+ */
+export async function anonymiseApplicationIn(
+  tx: DbTx,
+  application: { id: string; dateOfBirth: Date; postcode: string; proofFileId: string | null },
+): Promise<string | null> {
+  await tx.passApplication.update({
+    where: { id: application.id },
+    data: {
+      firstName: ANONYMISED_NAME,
+      lastName: "",
+      dateOfBirth: birthYearOnly(application.dateOfBirth),
+      postcode: outwardCodeOf(application.postcode) ?? "",
+      email: null,
+      phone: null,
+      guardianContact: null,
+      proofFileId: null,
+    },
+  });
+  if (!application.proofFileId) return null;
+  const file = await tx.storedFile.findUnique({ where: { id: application.proofFileId }, select: { storedName: true } });
+  if (!file) return null;
+  await tx.storedFile.delete({ where: { id: application.proofFileId } });
+  return file.storedName;
+}
 
 const BATCH = 500;
 
@@ -106,32 +140,14 @@ export async function anonymiseRejectedApplications(db: Db, council: { id: strin
       const due = await tx.$queryRaw<{ id: string; dateOfBirth: Date; postcode: string; proofFileId: string | null }[]>`
         SELECT "id", "dateOfBirth", "postcode", "proofFileId" FROM "PassApplication"
         WHERE "councilId" = ${council.id}::uuid AND "status" = 'REJECTED' AND "youngPersonId" IS NULL
-          AND NOT ("firstName" = ${ANONYMISED} AND "lastName" = '' AND "email" IS NULL AND "phone" IS NULL AND "guardianContact" IS NULL AND "proofFileId" IS NULL)
+          AND NOT ("firstName" = ${ANONYMISED_NAME} AND "lastName" = '' AND "email" IS NULL AND "phone" IS NULL AND "guardianContact" IS NULL AND "proofFileId" IS NULL)
           AND COALESCE("decidedAt", "createdAt") + make_interval(months => ${council.retentionMonths}::int) <= ${now}
         ORDER BY "createdAt", "id" LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED`;
       const storedNames: string[] = [];
       for (const application of due) {
-        await tx.passApplication.update({
-          where: { id: application.id },
-          data: {
-            firstName: ANONYMISED,
-            lastName: "",
-            dateOfBirth: new Date(Date.UTC(application.dateOfBirth.getUTCFullYear(), 6, 1)),
-            postcode: outwardCodeOf(application.postcode) ?? "",
-            email: null,
-            phone: null,
-            guardianContact: null,
-            proofFileId: null,
-          },
-        });
-        if (application.proofFileId) {
-          const file = await tx.storedFile.findUnique({ where: { id: application.proofFileId }, select: { storedName: true } });
-          if (file) {
-            await tx.storedFile.delete({ where: { id: application.proofFileId } });
-            storedNames.push(file.storedName);
-          }
-        }
+        const storedName = await anonymiseApplicationIn(tx, application);
+        if (storedName) storedNames.push(storedName);
       }
       if (due.length) {
         await recordAudit(tx, {

@@ -9,7 +9,16 @@ import { recordAudit } from "../audit";
 import { newPassCode } from "../codes";
 import { DomainError } from "../errors";
 import { outwardCodeOf } from "../places/postcodes";
-import { anonymiseDepartedStaff, anonymiseRejectedApplications, clearOldImportReports, removeOldApiReplies, removeUpload } from "./retention-records";
+import {
+  ANONYMISED_NAME,
+  anonymiseApplicationIn,
+  anonymiseDepartedStaff,
+  anonymiseRejectedApplications,
+  birthYearOnly,
+  clearOldImportReports,
+  removeOldApiReplies,
+  removeUpload,
+} from "./retention-records";
 
 /** A council's retention period: whole months, at least one, at most ten years (the database checks the same). */
 export const retentionMonthsSchema = z.coerce
@@ -18,8 +27,7 @@ export const retentionMonthsSchema = z.coerce
   .min(1, "Keep data for at least 1 month after a programme ends.")
   .max(120, "Keep data for at most 120 months (10 years) after a programme ends.");
 
-/** What the anonymised record says in place of a name. */
-export const ANONYMISED_NAME = "Anonymised";
+export { ANONYMISED_NAME, birthYearOnly } from "./retention-records";
 
 export async function setRetentionMonths(db: Db, input: { councilId: string; actorUserId: string | null; months: unknown }) {
   const parsed = retentionMonthsSchema.safeParse(input.months);
@@ -66,11 +74,6 @@ export async function youngPeopleDueForAnonymisation(db: DbTx, now: Date, limit 
     ORDER BY yp."createdAt", yp."id"
     LIMIT ${limit}`;
   return rows.map((r) => r.id);
-}
-
-/** 1 July of the birth year: the year is kept for age bands, the day is not. Ages computed from it are out by at most one year. */
-export function birthYearOnly(dateOfBirth: Date): Date {
-  return new Date(Date.UTC(dateOfBirth.getUTCFullYear(), 6, 1));
 }
 
 export type AnonymiseOutcome = { anonymised: boolean; storedFiles: string[] };
@@ -145,26 +148,8 @@ export async function anonymiseYoungPerson(db: Db, youngPersonId: string, now = 
     const applications = await tx.passApplication.findMany({ where: { youngPersonId }, select: { id: true, dateOfBirth: true, postcode: true, proofFileId: true } });
     const storedFiles: string[] = [];
     for (const application of applications) {
-      await tx.passApplication.update({
-        where: { id: application.id },
-        data: {
-          firstName: ANONYMISED_NAME,
-          lastName: "",
-          dateOfBirth: birthYearOnly(application.dateOfBirth),
-          postcode: outwardCodeOf(application.postcode) ?? "",
-          email: null,
-          phone: null,
-          guardianContact: null,
-          proofFileId: null,
-        },
-      });
-      if (application.proofFileId) {
-        const file = await tx.storedFile.findUnique({ where: { id: application.proofFileId }, select: { storedName: true } });
-        if (file) {
-          await tx.storedFile.delete({ where: { id: application.proofFileId } });
-          storedFiles.push(file.storedName);
-        }
-      }
+      const storedName = await anonymiseApplicationIn(tx, application);
+      if (storedName) storedFiles.push(storedName);
     }
 
     await recordAudit(tx, {
