@@ -11,7 +11,7 @@ import { getActor, homePathFor } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/forms.server";
 import { RateLimited } from "~/lib/rate-limit.server";
-import { ErrorSummary, Field, Honeypot, replyErrors, replyValue, SubmitButton, useFormReply } from "~/ui/forms";
+import { ErrorSummary, Field, FieldError, Honeypot, replyErrors, replyValue, SubmitButton, useFormReply } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { PublicShell } from "~/ui/shells";
 import { choiceFrom, limitActivationAttempt } from "./activate.server";
@@ -190,12 +190,7 @@ function ChooseContact({ invitation }: { invitation: InvitationView }) {
         {onRecord.length > 0 ? (
           <fieldset className={`choice-list${viaErrors ? " field--error" : ""}`} aria-describedby={viaErrors ? "activate-via-error" : undefined}>
             <legend className="field__label">Where should we send your code?</legend>
-            {viaErrors ? (
-              <p id="activate-via-error" className="field__error">
-                <span className="visually-hidden">Error: </span>
-                {viaErrors.join(" ")}
-              </p>
-            ) : null}
+            {viaErrors ? <FieldError id="activate-via-error" errors={viaErrors} /> : null}
             {onRecord.map((contact, index) => (
               <div className="choice" key={contact.via}>
                 <input

@@ -10,7 +10,7 @@ import { requireYoungPerson } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/forms.server";
 import { formatDate } from "~/ui/dates";
-import { ErrorSummary, replyErrors, replyValue, SubmitButton, TextareaField, useFormReply } from "~/ui/forms";
+import { ErrorSummary, FieldError, replyErrors, replyValue, SubmitButton, TextareaField, useFormReply } from "~/ui/forms";
 import { Notice } from "~/ui/notice";
 import { YoungShell } from "~/ui/shells";
 import { Stars } from "~/ui/stars";
@@ -99,12 +99,7 @@ export default function RateBooking() {
           <Form method="post" id="rate" ref={formRef} noValidate>
             <fieldset className={`star-picker${starsErrors ? " field--error" : ""}`} aria-describedby={starsErrors ? "rate-stars-error" : undefined}>
               <legend className="field__label">Your rating</legend>
-              {starsErrors ? (
-                <p id="rate-stars-error" className="field__error">
-                  <span className="visually-hidden">Error: </span>
-                  {starsErrors.join(" ")}
-                </p>
-              ) : null}
+              {starsErrors ? <FieldError id="rate-stars-error" errors={starsErrors} /> : null}
               <div className="star-picker__options">
                 {[1, 2, 3, 4, 5].map((n) => (
                   <span key={n} className="star-picker__option">
@@ -128,12 +123,7 @@ export default function RateBooking() {
             </fieldset>
             <fieldset className={`choice-list choice-list--inline${againErrors ? " field--error" : ""}`} aria-describedby={againErrors ? "rate-again-error" : undefined}>
               <legend className="field__label">Would you go again?</legend>
-              {againErrors ? (
-                <p id="rate-again-error" className="field__error">
-                  <span className="visually-hidden">Error: </span>
-                  {againErrors.join(" ")}
-                </p>
-              ) : null}
+              {againErrors ? <FieldError id="rate-again-error" errors={againErrors} /> : null}
               {(["yes", "no"] as const).map((answer) => (
                 <div className="choice" key={answer}>
                   <input

@@ -110,14 +110,19 @@ function FieldFrame({
           {hint}
         </div>
       ) : null}
-      {ids.invalid ? (
-        <p id={ids.errorId} className="field__error">
-          <span className="visually-hidden">Error: </span>
-          {errors?.join(" ")}
-        </p>
-      ) : null}
+      {ids.invalid ? <FieldError id={ids.errorId} errors={errors ?? []} /> : null}
       {children}
     </div>
+  );
+}
+
+/** A field's or fieldset's error, read out first ("Error: ...") by screen readers; `id` is what aria-describedby names. */
+export function FieldError({ id, errors }: { id: string; errors: readonly string[] }) {
+  return (
+    <p id={id} className="field__error">
+      <span className="visually-hidden">Error: </span>
+      {errors.join(" ")}
+    </p>
   );
 }
 
@@ -180,12 +185,7 @@ export function CheckboxField({ label, hint, errors, className, inputProps }: Ch
   const ids = useFieldIds(rest, hint, errors);
   return (
     <div className={["field", "field--checkbox", ids.invalid ? "field--error" : "", className ?? ""].filter(Boolean).join(" ")}>
-      {ids.invalid ? (
-        <p id={ids.errorId} className="field__error">
-          <span className="visually-hidden">Error: </span>
-          {errors?.join(" ")}
-        </p>
-      ) : null}
+      {ids.invalid ? <FieldError id={ids.errorId} errors={errors ?? []} /> : null}
       <div className="checkbox">
         <input key={key} {...rest} type="checkbox" id={ids.id} {...ids.aria} className={inputClass ? `checkbox__input ${inputClass}` : "checkbox__input"} />
         <label htmlFor={ids.id} className="checkbox__label">
