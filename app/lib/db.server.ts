@@ -67,6 +67,15 @@ export function setDb(client: Db) {
 const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 
+/** A unique index refused a write: Prisma's P2002 from its own queries, PostgreSQL's 23505 through a raw one. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, meta } = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { kind?: string; code?: string } } } };
+  if (code === "P2002") return true;
+  const cause = meta?.driverAdapterError?.cause;
+  return meta?.code === "23505" || cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505";
+}
+
 /** True when a query failed because the database could not be reached or dropped the connection (so nothing was committed). */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;

@@ -1,6 +1,6 @@
 // Booking a slot: capacity and credit are taken together in one statement, or not at all.
 import { randomUUID } from "node:crypto";
-import { isDatabaseUnavailable, type Db } from "~/lib/db.server";
+import { isDatabaseUnavailable, isUniqueViolation, type Db } from "~/lib/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { newBookingCode } from "../codes";
 import { DomainError } from "../errors";
@@ -85,15 +85,6 @@ async function findByRequestKey(db: Db, input: BookSlotInput): Promise<BookedSlo
     select: { id: true, code: true, pricePence: true },
   });
   return booking ? { ...booking, created: false } : null;
-}
-
-/** A unique index refused the booking: Prisma's P2002 from its own queries, PostgreSQL's 23505 through a raw one. */
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === "P2002") return true;
-  const meta = error.meta as { code?: unknown; driverAdapterError?: { cause?: { kind?: string; code?: string } } } | undefined;
-  const cause = meta?.driverAdapterError?.cause;
-  return meta?.code === "23505" || cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505";
 }
 
 type BookingFacts = {

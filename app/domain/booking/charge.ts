@@ -1,6 +1,5 @@
 // Walk-in use of a pass at a provider's till: a redemption without a booking, straight from the wallet.
-import type { Db } from "~/lib/db.server";
-import { Prisma } from "~/generated/prisma/client";
+import { isUniqueViolation, type Db } from "~/lib/db.server";
 import { normaliseCode } from "../codes";
 import { DomainError } from "../errors";
 import { postTransfer, providerPayableAccountId, walletBalances } from "../ledger";
@@ -106,7 +105,7 @@ export async function chargePass(
       return { redemptionId: redemption.id, amountPence: input.amountPence, created: true };
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       const same = await db.redemption.findUnique({ where: { idempotencyKey }, select: { id: true, amountPence: true } });
       if (same) return sameCharge(same, input.amountPence);
     }

@@ -1,10 +1,9 @@
 // Invitations to join a provider's team or a council's officers: a one-off link by email, stored only as a
 // hash, expiring, used once, revocable. Accepting it (after signing in to the invited email) creates the membership.
 import { createHash, randomBytes } from "node:crypto";
-import type { Db, DbTx } from "~/lib/db.server";
+import { isUniqueViolation, type Db, type DbTx } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import type { Role } from "~/generated/prisma/enums";
-import { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import { queueMessage } from "../notifications/messages";
@@ -154,7 +153,7 @@ export async function sendInvitationSignInCode(db: Db, input: { token: string; d
       await db.user.create({ data: { email: invitation.email, displayName } });
     } catch (error) {
       // Two tabs at once: the other one made the account.
-      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
   }
   const messageId = await requestSignInCode(db, { kind: "email", value: invitation.email }, input.now);

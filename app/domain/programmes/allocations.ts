@@ -1,8 +1,7 @@
 // Funding programmes and a young person's credit: issue, top up, freeze, revoke and expire.
-import type { Db, DbTx } from "~/lib/db.server";
+import { isUniqueViolation, type Db, type DbTx } from "~/lib/db.server";
 import type { NeedsFlag } from "~/generated/prisma/enums";
 import { z } from "zod";
-import { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import {
@@ -74,7 +73,7 @@ export async function issueAllocation(
     return await issueOnce(db, input);
   } catch (error) {
     // Issued by someone else at the same moment: the allocation is theirs, and so is the answer.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       const existing = await db.allocation.findUnique({
         where: { programmeId_youngPersonId: { programmeId: input.programmeId, youngPersonId: input.youngPersonId } },
       });

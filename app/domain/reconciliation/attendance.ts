@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
-import type { Db } from "~/lib/db.server";
+import { isUniqueViolation, type Db } from "~/lib/db.server";
 import { enqueue, requeue } from "~/lib/queues.server";
 import type { AttendanceSource, DisputeKind } from "~/generated/prisma/enums";
 import { normaliseCode } from "../codes";
@@ -184,7 +184,7 @@ export async function submitAttendanceReport(
     });
   } catch (error) {
     // Two submissions of one report at once: the unique (provider, reference) lets one in; the other answers as a replay.
-    if ((error as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(error)) {
       const after = await existing();
       if (after) return after;
     }

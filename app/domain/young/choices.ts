@@ -1,6 +1,5 @@
 // What young people tell us: ratings of what they did, favourite activities, and suggestions of what is missing.
-import type { Db } from "~/lib/db.server";
-import { Prisma } from "~/generated/prisma/client";
+import { isUniqueViolation, type Db } from "~/lib/db.server";
 import type { Category } from "~/generated/prisma/enums";
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
@@ -78,7 +77,7 @@ export async function rateBooking(db: Db, actor: YoungActor & { userId: string }
     });
   } catch (error) {
     // Two taps at once: the unique booking id lets one rating in.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       throw new DomainError("ALREADY_RATED", "You have already rated this. Thanks for telling us!");
     }
     throw error;
