@@ -2,7 +2,6 @@
 export {
   makeRedemptionsPayable,
   createPayoutRun,
-  DisputeRaisedDuringRun,
   approvePayoutRun,
   markPayoutPaid,
   markPayoutPaidIn,

@@ -238,7 +238,7 @@ export async function markPayoutsPaidIn(tx: DbTx, input: { councilId: string; pa
 }
 
 /** A dispute was raised on a redemption while a payout run was claiming it: the attempt rolls back and is made again. */
-export class DisputeRaisedDuringRun extends Error {
+class DisputeRaisedDuringRun extends Error {
   constructor(readonly held: number) {
     super(`${held} redemption(s) were disputed while the payout run claimed them; the attempt was rolled back`);
     this.name = "DisputeRaisedDuringRun";
